@@ -1,0 +1,70 @@
+"""DeltaDesk: Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import ROOT, Config
+from app.core.context import Services
+from app.core.identity import init_identity
+from app.core.rbac import RoleMap
+from app.services.work_items import WorkItemService
+from app.store.base import Store
+
+
+def open_store(config: Config) -> Store:
+    """The configured store: embedded Delta tables by default, Databricks SQL when STORE=databricks."""
+    kind = config["STORE"].strip().lower()
+    if kind == "embedded":
+        from app.store.delta_store import DeltaStore
+
+        return DeltaStore(config.data_dir)
+    raise RuntimeError(f"Unknown STORE {kind!r}: use 'embedded' or 'databricks'.")
+
+
+def _dev_secret(config: Config) -> str:
+    """Development only: a key kept in DATA_DIR so every worker and restart shares sessions."""
+    if config["SECRET_KEY"] or config.production:
+        return config.secret_key()
+    path = config.data_dir / ".dev_secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(config.secret_key())
+    return path.read_text().strip()
+
+
+def create_app(overrides: dict[str, Any] | None = None, store: Store | None = None) -> Flask:
+    """Build the app: config from env (plus overrides), store, services, identity, blueprints."""
+    config = Config.from_env(overrides)
+    logging.basicConfig(level=config["LOG_LEVEL"].upper())
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(
+        DD=config.values,
+        SECRET_KEY=_dev_secret(config),
+        MAX_CONTENT_LENGTH=int(config["MAX_CONTENT_LENGTH"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.production,
+    )
+    app.extensions["dd_config"] = config
+    store = store or open_store(config)
+    app.extensions["dd_store"] = store
+    app.extensions["deltadesk"] = Services(
+        work_items=WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ")),
+    )
+    init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
+    _register_cli(app)
+    return app
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+
+
+__all__ = ["create_app", "open_store", "Path"]

@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: identity, roles, request context helpers."""

@@ -1,0 +1,1 @@
+"""Business rules: validation, workflows, permissions, concurrency and audit. The only place for them."""

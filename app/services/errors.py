@@ -1,0 +1,80 @@
+"""Domain errors raised by the services; each adapter maps them to a status code in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import Event, WorkItem
+
+
+class DomainError(Exception):
+    """Base class: carries a machine-readable code and a human message."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ValidationError(DomainError):
+    """Bad field values: `fields` maps field name to a message a person can act on."""
+
+    code = "validation_error"
+    status = 422
+
+    def __init__(self, fields: dict[str, str], message: str = "Some fields need attention.") -> None:
+        super().__init__(message, fields)
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+    status = 401
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class InvalidTransition(DomainError):
+    """A state change the workflow does not allow; `allowed` lists what is allowed from here."""
+
+    code = "invalid_transition"
+    status = 400
+
+    def __init__(self, message: str, allowed: list[str]) -> None:
+        super().__init__(message, {"allowed_transitions": allowed})
+        self.allowed = allowed
+
+
+class VersionConflict(DomainError):
+    """The caller's expected_version is stale: carries the current item and what happened since."""
+
+    code = "version_conflict"
+    status = 409
+
+    def __init__(self, current: WorkItem, events_since: list[Event], expected_version: int) -> None:
+        super().__init__(
+            f"{current.key} changed since you loaded it (you had version {expected_version}, "
+            f"it is now at version {current.version}).",
+            {"current_version": current.version},
+        )
+        self.current = current
+        self.events_since = events_since
+        self.expected_version = expected_version
+
+
+class StoreUnavailable(DomainError):
+    """The store could not complete a write after retries; nothing was written."""
+
+    code = "store_unavailable"
+    status = 503

@@ -1,0 +1,100 @@
+"""Field rules for work items: each returns a clean value or records a message for the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from app.models import ItemType, Priority, Severity
+from app.models.work_item import ALL_TYPE_FIELDS, TYPE_FIELDS
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000), "note": (0, 10_000),
+          "impact": (0, 2_000), "problem": (0, 5_000), "proposed_benefit": (0, 5_000),
+          "justification": (0, 5_000)}
+
+
+class FieldErrors(dict[str, str]):
+    """Collects per-field messages while validating a whole payload at once."""
+
+    def text(self, data: dict[str, Any], name: str, required: bool = False, limit: str | None = None) -> str | None:
+        raw = data.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if required:
+                self[name] = "This field is required."
+            return None
+        if not isinstance(raw, str):
+            self[name] = "Must be text."
+            return None
+        value = raw.strip() if name != "description" else raw
+        low, high = LIMITS.get(limit or name, (0, 10_000))
+        if len(value.strip()) < low:
+            self[name] = f"Must be at least {low} characters."
+        elif len(value) > high:
+            self[name] = f"Must be at most {high:,} characters (got {len(value):,}).".replace(",", " ")
+        return value
+
+    def choice(self, data: dict[str, Any], name: str, allowed: list[str], required: bool = False,
+               default: str | None = None) -> str | None:
+        raw = data.get(name)
+        if raw is None or raw == "":
+            if required:
+                self[name] = f"This field is required. Choose one of: {', '.join(allowed)}."
+            return default
+        if raw not in allowed:
+            self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {', '.join(allowed)}."
+            return None
+        return str(raw)
+
+    def email(self, data: dict[str, Any], name: str) -> str | None:
+        raw = data.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if not isinstance(raw, str) or not EMAIL_RE.match(raw.strip()):
+            self[name] = "Must be an email address such as alice@example.com."
+            return None
+        return raw.strip().lower()
+
+    def date(self, data: dict[str, Any], name: str) -> dt.date | None:
+        raw = data.get(name)
+        if raw is None or raw == "":
+            return None
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(str(raw))
+        except ValueError:
+            self[name] = "Must be a date as YYYY-MM-DD."
+            return None
+
+
+def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], errors: FieldErrors,
+                partial: bool = False) -> dict[str, Any]:
+    """Validate the editable fields of an item of this type; with partial, only those present."""
+    present = (lambda n: n in data) if partial else (lambda n: True)
+    needs_platform = item_type in (ItemType.INCIDENT, ItemType.PLATFORM_REQUEST)
+    out: dict[str, Any] = {}
+    checks = {
+        "title": lambda: errors.text(data, "title", required=True),
+        "description": lambda: errors.text(data, "description") or "",
+        "priority": lambda: errors.choice(data, "priority", [p.value for p in Priority], required=partial,
+                                          default=Priority.P3.value),
+        "platform": lambda: errors.choice(data, "platform", platforms, required=needs_platform),
+        "assignee": lambda: errors.email(data, "assignee"),
+        "severity": lambda: errors.choice(data, "severity", [s.value for s in Severity], required=True),
+        "impact": lambda: errors.text(data, "impact"),
+        "problem": lambda: errors.text(data, "problem"),
+        "proposed_benefit": lambda: errors.text(data, "proposed_benefit"),
+        "justification": lambda: errors.text(data, "justification"),
+        "needed_by": lambda: errors.date(data, "needed_by"),
+    }
+    own = set(TYPE_FIELDS[item_type])
+    for name, check in checks.items():
+        if name in ALL_TYPE_FIELDS and name not in own:
+            if data.get(name) not in (None, ""):
+                errors[name] = f"Does not apply to {item_type.replace('_', ' ')} items."
+            continue
+        if present(name):
+            out[name] = check()
+    return out

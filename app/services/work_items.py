@@ -1,0 +1,322 @@
+"""WorkItemService: every use case on work items, with its rules, permissions, concurrency and audit."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from app.models import Actor, Comment, Event, EventType, ItemType, Page, Role, WorkItem, WorkItemDetail
+from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS
+from app.services import state_machines as sm
+from app.services.clock import new_id, utcnow
+from app.services.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    Unauthenticated,
+    ValidationError,
+    VersionConflict,
+)
+from app.services.validation import FieldErrors, item_fields
+from app.store.base import SORT_FIELDS, ItemQuery, Store, StoreConflict
+
+REPORTER_EDITABLE = ("title", "description")
+TRIAGER_EDITABLE = COMMON_FIELDS + ALL_TYPE_FIELDS
+
+
+@dataclasses.dataclass(slots=True)
+class ItemView:
+    """An item as one caller sees it: counts, their vote and what they may do next."""
+
+    item: WorkItem
+    vote_count: int
+    comment_count: int
+    my_vote: bool
+    allowed_transitions: list[sm.Transition]
+    editable_fields: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.item.to_dict()
+        out.update(vote_count=self.vote_count, comment_count=self.comment_count, my_vote=self.my_vote,
+                   allowed_transitions=[t.to_state for t in self.allowed_transitions])
+        return out
+
+
+@dataclasses.dataclass(slots=True)
+class DetailView:
+    view: ItemView
+    events: list[Event]
+    comments: list[Comment]
+
+    @property
+    def item(self) -> WorkItem:
+        return self.view.item
+
+
+class WorkItemService:
+    """Use cases over a Store. `actor` is None for an anonymous caller."""
+
+    def __init__(self, store: Store, platforms: list[str], allow_anonymous_read: bool = True,
+                 clock: Callable[[], Any] = utcnow) -> None:
+        self.store = store
+        self.platforms = platforms
+        self.allow_anonymous_read = allow_anonymous_read
+        self.clock = clock
+
+    # ---- permissions ---------------------------------------------------------------------
+    def _require_read(self, actor: Actor | None) -> None:
+        if actor is None and not self.allow_anonymous_read:
+            raise Unauthenticated("Sign in to see work items.")
+
+    def _require(self, actor: Actor | None, role: Role, doing: str) -> Actor:
+        if actor is None:
+            raise Unauthenticated(f"Sign in to {doing}.")
+        if actor.role < role:
+            raise Forbidden(f"Your role ({actor.role.label}) may not {doing}; it needs {role.label}.")
+        return actor
+
+    def _load(self, item_id: str) -> WorkItem:
+        item = self.store.get_item(item_id) if item_id else None
+        if item is None:
+            raise NotFound(f"No work item with id {item_id[:64]!r}.")
+        return item
+
+    def allowed_transitions(self, item: WorkItem, actor: Actor | None) -> list[sm.Transition]:
+        if actor is None:
+            return []
+        is_author = actor.id == item.created_by
+        return [t for t in sm.transitions_from(item.item_type, item.state) if sm.may_take(t, actor.role, is_author)]
+
+    def editable_fields(self, item: WorkItem, actor: Actor | None) -> tuple[str, ...]:
+        """Fields this caller may change now: triagers any; authors title/description while open."""
+        if actor is None:
+            return ()
+        if actor.role >= Role.TRIAGER:
+            return tuple(f for f in TRIAGER_EDITABLE if f in COMMON_FIELDS or f in _type_fields(item))
+        if actor.role >= Role.REPORTER and actor.id == item.created_by and not sm.is_closed(item.item_type, item.state):
+            return REPORTER_EDITABLE
+        return ()
+
+    # ---- reads ---------------------------------------------------------------------------
+    def get(self, item_id: str, actor: Actor | None) -> ItemView:
+        """The item with counts, the caller's vote and the transitions the caller may take."""
+        self._require_read(actor)
+        detail = self.store.get_detail(item_id, actor.id if actor else None) if item_id else None
+        if detail is None:
+            raise NotFound(f"No work item with id {item_id[:64]!r}.")
+        return self._view(detail, actor)
+
+    def detail(self, item_id: str, actor: Actor | None) -> DetailView:
+        """Everything a detail page shows, read in one store call."""
+        self._require_read(actor)
+        detail = self.store.get_detail(item_id, actor.id if actor else None) if item_id else None
+        if detail is None:
+            raise NotFound(f"No work item with id {item_id[:64]!r}.")
+        return DetailView(self._view(detail, actor), detail.events, detail.comments)
+
+    def _view(self, detail: WorkItemDetail, actor: Actor | None) -> ItemView:
+        return ItemView(detail.item, detail.vote_count, detail.comment_count, detail.my_vote,
+                        self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor))
+
+    def events(self, item_id: str, actor: Actor | None, after_version: int = 0) -> list[Event]:
+        """The item's audit events in order."""
+        self._require_read(actor)
+        self._load(item_id)
+        return self.store.events_for(item_id, after_version)
+
+    def list(self, actor: Actor | None, params: dict[str, Any]) -> Page:
+        """A filtered, sorted page of items; bad parameters are a ValidationError per field."""
+        self._require_read(actor)
+        return self.store.list_items(self.parse_query(actor, params))
+
+    def parse_query(self, actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
+        errors = FieldErrors()
+        item_type = errors.choice(params, "type", [t.value for t in ItemType])
+        states = [s for s in _as_list(params.get("state")) if s]
+        unknown = [s for s in states if s not in sm.all_states()]
+        if unknown:
+            errors["state"] = f"Unknown state {unknown[0][:40]!r}. Choose from: {', '.join(sm.all_states())}."
+        sort = str(params.get("sort") or "-created_at")
+        descending = sort.startswith("-")
+        if sort.lstrip("-") not in SORT_FIELDS:
+            errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
+        page = _positive_int(params.get("page"), 1, "page", errors)
+        page_size = _positive_int(params.get("page_size"), 25, "page_size", errors)
+        if page_size > 100:
+            errors["page_size"] = "At most 100 items per page."
+        voted_by = actor.id if _truthy(params.get("voted")) and actor else None
+        if _truthy(params.get("voted")) and actor is None:
+            errors["voted"] = "Sign in to see what you voted for."
+        mine = actor.id if _truthy(params.get("mine")) and actor else None
+        if errors:
+            raise ValidationError(dict(errors), "Some list parameters are not valid.")
+        q = str(params.get("q") or "").strip()[:200] or None
+        return ItemQuery(
+            item_type=item_type, states=tuple(states), platform=params.get("platform") or None,
+            assignee=(params.get("assignee") or None), author=params.get("author") or mine,
+            q=q, voted_by=voted_by, sort=sort.lstrip("-"), descending=descending,
+            page=page, page_size=page_size, updated_since=params.get("updated_since"),
+        )
+
+    # ---- writes --------------------------------------------------------------------------
+    def create(self, actor: Actor | None, data: dict[str, Any]) -> WorkItem:
+        """Validate and store a new item in its type's initial state, with its created event."""
+        actor = self._require(actor, Role.REPORTER, "create work items")
+        errors = FieldErrors()
+        item_type = errors.choice(data, "item_type", [t.value for t in ItemType], required=True)
+        fields = item_fields(data, item_type, self.platforms, errors) if item_type else {}
+        if errors:
+            raise ValidationError(dict(errors))
+        now = self.clock()
+        item = WorkItem(id=new_id(), key="", item_type=item_type, state=sm.initial_state(item_type),
+                        created_at=now, created_by=actor.id, updated_at=now, updated_by=actor.id,
+                        version=1, **{**_blank_fields(), **fields})
+        event = self._event(item, EventType.CREATED, actor, {}, version=1, at=now)
+        return self.store.create_item(item, event)
+
+    def update(self, actor: Actor | None, item_id: str, expected_version: Any, changes: dict[str, Any]) -> WorkItem:
+        """Change editable fields; one `updated` event lists each field's before and after."""
+        actor = self._require(actor, Role.REPORTER, "edit work items")
+        item = self._load(item_id)
+        expected = self._check_version(item, expected_version)
+        self._check_editable(item, actor, changes)
+        errors = FieldErrors()
+        values = item_fields(changes, item.item_type, self.platforms, errors, partial=True)
+        if errors:
+            raise ValidationError(dict(errors))
+        diff = {n: {"from": _plain(getattr(item, n)), "to": _plain(v)} for n, v in values.items()
+                if getattr(item, n) != v}
+        if not diff:
+            return item
+        return self._save(item, expected, actor, EventType.UPDATED, {"changes": diff}, **values)
+
+    def transition(self, actor: Actor | None, item_id: str, to_state: Any, expected_version: Any,
+                   note: Any = None) -> WorkItem:
+        """Move the item along its workflow; the note is required where the workflow says so."""
+        actor = self._require(actor, Role.REPORTER, "change the state of work items")
+        item = self._load(item_id)
+        expected = self._check_version(item, expected_version)
+        transition = sm.find_transition(item.item_type, item.state, str(to_state or ""))
+        if transition is None:
+            allowed = [t.to_state for t in self.allowed_transitions(item, actor)]
+            raise InvalidTransition(
+                f"{item.key} cannot go from {item.state} to {str(to_state)[:40]!r}. "
+                f"Allowed now: {', '.join(allowed) or 'none'}.", allowed)
+        if not sm.may_take(transition, actor.role, actor.id == item.created_by):
+            raise Forbidden(f"Your role ({actor.role.label}) may not move {item.key} to {transition.to_state}.")
+        errors = FieldErrors()
+        text = errors.text({"note": note}, "note", required=transition.note_required)
+        if "note" in errors and transition.note_required:
+            errors["note"] = f"{transition.note_label} is required to move to {transition.to_state}."
+        if errors:
+            raise ValidationError(dict(errors))
+        payload = {"from": item.state, "to": transition.to_state, "note": text}
+        return self._save(item, expected, actor, EventType.STATE_CHANGED, payload, state=transition.to_state)
+
+    def comment(self, actor: Actor | None, item_id: str, body: Any) -> Comment:
+        """Append a markdown comment (comments are never edited or deleted)."""
+        actor = self._require(actor, Role.REPORTER, "comment")
+        item = self._load(item_id)
+        errors = FieldErrors()
+        text = errors.text({"body": body}, "body", required=True, limit="comment")
+        if errors:
+            raise ValidationError(dict(errors))
+        now = self.clock()
+        event = self._event(item, EventType.COMMENTED, actor, {"body": text}, version=item.version, at=now)
+        comment = Comment(id=event.event_id, item_id=item.id, body=text, created_at=now, created_by=actor.id)
+        return self.store.add_comment(comment, event)
+
+    def vote(self, actor: Actor | None, item_id: str, voted: bool = True) -> tuple[bool, int]:
+        """Cast (or withdraw) the caller's vote; idempotent. Returns (voted, vote_count)."""
+        actor = self._require(actor, Role.REPORTER, "vote")
+        item = self._load(item_id)
+        event_type = EventType.VOTED if voted else EventType.UNVOTED
+        event = self._event(item, event_type, actor, {"voter": actor.id}, version=item.version, at=self.clock())
+        _, count = self.store.set_vote(item.id, actor.id, voted, event)
+        return voted, count
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _check_editable(self, item: WorkItem, actor: Actor, changes: dict[str, Any]) -> None:
+        allowed = self.editable_fields(item, actor)
+        if not allowed:
+            raise Forbidden(f"You may not edit {item.key}.")
+        unknown = {n: "This field cannot be changed (use a transition for the state)." if n == "state"
+                   else "This field cannot be changed." for n in changes if n not in TRIAGER_EDITABLE}
+        if unknown:
+            raise ValidationError(unknown)
+        refused = sorted(n for n in changes if n not in allowed)
+        if refused and actor.role >= Role.TRIAGER:
+            label = item.item_type.replace("_", " ")
+            raise ValidationError({n: f"Does not apply to {label} items." for n in refused})
+        if refused:
+            raise Forbidden(f"Your role ({actor.role.label}) may not change {', '.join(refused)} on {item.key}.")
+
+    def _check_version(self, item: WorkItem, expected_version: Any) -> int:
+        try:
+            expected = int(expected_version)
+        except (TypeError, ValueError):
+            raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."}) \
+                from None
+        if expected != item.version:
+            raise self._conflict(item, expected)
+        return expected
+
+    def _conflict(self, current: WorkItem, expected: int) -> VersionConflict:
+        since = [e for e in self.store.events_for(current.id, expected) if EventType(e.event_type).changes_item]
+        return VersionConflict(current, since, expected)
+
+    def _save(self, item: WorkItem, expected: int, actor: Actor, event_type: EventType,
+              payload: dict[str, Any], **values: Any) -> WorkItem:
+        now = self.clock()
+        changed = dataclasses.replace(item, updated_at=now, updated_by=actor.id, version=expected + 1, **values)
+        event = self._event(changed, event_type, actor, payload, version=expected + 1, at=now)
+        try:
+            return self.store.update_item(changed, expected, event)
+        except StoreConflict as exc:
+            raise self._conflict(exc.current, expected) from None
+
+    @staticmethod
+    def _event(item: WorkItem, event_type: EventType, actor: Actor, payload: dict[str, Any],
+               version: int, at: Any) -> Event:
+        return Event(event_id=new_id(), item_id=item.id, seq=0, event_type=event_type.value,
+                     payload=payload, version=version, created_at=at, created_by=actor.id)
+
+
+def _type_fields(item: WorkItem) -> tuple[str, ...]:
+    return TYPE_FIELDS[item.item_type]
+
+
+def _blank_fields() -> dict[str, Any]:
+    return {"description": "", "priority": "p3", "platform": None, "assignee": None,
+            **dict.fromkeys(ALL_TYPE_FIELDS)}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [s.strip() for s in str(value).split(",")]
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in ("1", "true", "on", "yes")
+
+
+def _positive_int(value: Any, default: int, name: str, errors: FieldErrors) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = "Must be a whole number."
+        return default
+    if number < 1:
+        errors[name] = "Must be 1 or more."
+        return default
+    return number

@@ -1,0 +1,1 @@
+"""Storage: one narrow interface (base.Store), an embedded Delta implementation and a Databricks SQL one."""

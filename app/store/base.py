@@ -1,0 +1,73 @@
+"""The store interface the services depend on, and the values that cross it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Protocol
+
+from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
+
+SORT_FIELDS = ("created_at", "updated_at", "votes", "priority", "triage")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """Filters, order and page of a list; every field optional. `states` matches any of them."""
+
+    item_type: str | None = None
+    states: tuple[str, ...] = ()
+    platform: str | None = None
+    assignee: str | None = None
+    author: str | None = None
+    q: str | None = None
+    voted_by: str | None = None
+    updated_since: dt.datetime | None = None
+    sort: str = "created_at"
+    descending: bool = True
+    page: int = 1
+    page_size: int = 25
+
+
+class StoreConflict(Exception):
+    """Compare-and-set failed: the item's version is not the expected one."""
+
+    def __init__(self, current: WorkItem) -> None:
+        super().__init__(f"version conflict on {current.id}: now {current.version}")
+        self.current = current
+
+
+class Store(Protocol):
+    """What the services need from storage. Every write is all-or-nothing and audited.
+
+    Events passed in carry seq=0; the store assigns the per-item sequence number.
+    """
+
+    def list_items(self, query: ItemQuery) -> Page: ...
+
+    def get_item(self, item_id: str) -> WorkItem | None: ...
+
+    def get_detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None: ...
+
+    def events_for(self, item_id: str, after_version: int = 0) -> list[Event]: ...
+
+    def create_item(self, item: WorkItem, event: Event) -> WorkItem:
+        """Store a new item; the store assigns `key` (unique per type) and puts the final item in
+        the created event's payload."""
+        ...
+
+    def update_item(self, item: WorkItem, expected_version: int, event: Event) -> WorkItem:
+        """Replace the item if its stored version is `expected_version`, else raise StoreConflict."""
+        ...
+
+    def add_comment(self, comment: Comment, event: Event) -> Comment: ...
+
+    def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
+        """Cast or withdraw a vote; returns (changed, vote_count). No event when nothing changed."""
+        ...
+
+    def data_version(self) -> str:
+        """Opaque token that changes whenever any data changes (for ETags)."""
+        ...
+
+    def close(self) -> None: ...

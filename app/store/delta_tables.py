@@ -1,0 +1,125 @@
+"""Thin helpers over deltalake for the embedded store: create, read, append, compare-and-set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from app.store.ddl import TableDef
+
+
+class DeltaTableHandle:
+    """One Delta table under the data folder, with its declared schema."""
+
+    def __init__(self, root: Path, definition: TableDef) -> None:
+        self.definition = definition
+        self.path = str(root / definition.name)
+        self._dt: DeltaTable | None = None
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self.definition.schema
+
+    def ensure(self) -> None:
+        """Create the table with its declared columns and properties when missing."""
+        try:
+            self._dt = DeltaTable(self.path)
+        except TableNotFoundError:
+            empty = self.schema.empty_table()
+            write_deltalake(self.path, empty, mode="append", configuration=embedded_properties(self.definition))
+            self._dt = DeltaTable(self.path)
+
+    @property
+    def table(self) -> DeltaTable:
+        if self._dt is None:
+            self.ensure()
+        assert self._dt is not None
+        return self._dt
+
+    def refresh(self) -> DeltaTable:
+        self.table.update_incremental()
+        return self.table
+
+    def version(self) -> int:
+        return self.table.version()
+
+    def has_commit(self, version: int) -> bool:
+        """Whether commit `version` exists on disk; a stat, far cheaper than reloading the table."""
+        return os.path.exists(os.path.join(self.path, "_delta_log", f"{version:020d}.json"))
+
+    def read_all(self) -> pa.Table:
+        return self.refresh().to_pyarrow_table()
+
+    def rows(self, data: list[dict[str, Any]]) -> pa.Table:
+        return pa.Table.from_pylist(data, schema=self.schema)
+
+    def append(self, data: list[dict[str, Any]]) -> None:
+        write_deltalake(self.table, self.rows(data), mode="append")
+
+    def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
+        """Rows whose column equals value (used only for recovery checks)."""
+        table = self.refresh().to_pyarrow_table(filters=[(column, "=", value)])
+        return table.to_pylist()
+
+    def changes_since(self, version: int) -> tuple[list[tuple[Any, ...]], int]:
+        """Rows inserted by commits after `version` (change data feed), in commit order, as tuples
+        in schema column order; and the version they reach."""
+        table = self.refresh()
+        end = table.version()
+        cdf = pa.table(table.load_cdf(starting_version=version + 1, ending_version=end).read_all())
+        names = self.schema.names
+        rows = [
+            (r["_commit_version"], tuple(r[n] for n in names))
+            for r in cdf.to_pylist()
+            if r["_change_type"] == "insert"
+        ]
+        rows.sort(key=lambda pair: pair[0])
+        return [row for _, row in rows], end
+
+    def compare_and_set(self, row: dict[str, Any], key: str, expected_version: int) -> int:
+        """Overwrite the row with this key if its version is expected_version; returns rows updated."""
+        source = self.rows([row]).append_column("expected_version", pa.array([expected_version], pa.int64()))
+        predicate = f"t.{key} = s.{key} AND t.version = s.expected_version"
+        updates = {c: f"s.{c}" for c in self.schema.names}
+        metrics = (
+            self.refresh()
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .when_matched_update(updates=updates)
+            .execute()
+        )
+        return int(metrics.get("num_target_rows_updated", 0))
+
+    def delete_matching(self, row: dict[str, Any], keys: list[str]) -> int:
+        """Delete rows equal to `row` on `keys` (values travel as data, never as SQL text)."""
+        source = self.rows([row])
+        predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        metrics = (
+            self.refresh()
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .when_matched_delete()
+            .execute()
+        )
+        return int(metrics.get("num_target_rows_deleted", 0))
+
+    def insert_missing(self, row: dict[str, Any], keys: list[str]) -> int:
+        """Insert the row unless one with the same keys exists (idempotent append)."""
+        source = self.rows([row])
+        predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        metrics = (
+            self.refresh()
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .when_not_matched_insert_all()
+            .execute()
+        )
+        return int(metrics.get("num_target_rows_inserted", 0))
+
+
+def embedded_properties(definition: TableDef) -> dict[str, str]:
+    """The DDL's table properties minus deletion vectors: delta-rs rewrites files instead of writing
+    deletion vectors, and its Arrow reader refuses tables that enable them."""
+    return {k: v for k, v in definition.properties.items() if k != "delta.enableDeletionVectors"}

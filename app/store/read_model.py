@@ -1,0 +1,219 @@
+"""In-memory view of the Delta tables: the state every read is served from.
+
+It is loaded once from the tables and then moved forward by folding audit events, the same way
+for this process's writes and for writes other processes made (learned from the events table).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
+from app.store.base import ItemQuery
+from app.store.indexes import SortedIndex
+
+EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_INITIAL_STATES = {"new", "proposed", "submitted"}
+
+
+def _rank(priority: str) -> int:
+    return int(priority[1]) if priority and len(priority) == 2 else 9
+
+
+def event_from_row(row: EventRow) -> Event:
+    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+
+def event_to_row(event: Event) -> EventRow:
+    return (
+        event.event_id, event.item_id, event.seq, event.event_type, event.payload_json(),
+        event.version, event.created_at, event.created_by,
+    )
+
+
+class ReadModel:
+    """Items, events, comments and votes in memory, with sorted indexes for list queries."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.items: dict[str, WorkItem] = {}
+        self.max_number: dict[str, int] = {}
+        self.events: dict[str, list[EventRow]] = {}
+        self.comments: dict[str, list[Comment]] = {}
+        self.votes: dict[str, dict[str, dt.datetime]] = {}
+        self.voted_by: dict[str, set[str]] = {}
+        self._haystack: dict[str, str] = {}
+        self.indexes: dict[str, SortedIndex] = {
+            "created_at": SortedIndex(lambda it: (it.created_at, it.id)),
+            "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
+            "priority": SortedIndex(lambda it: (-_rank(it.priority), it.created_at, it.id)),
+            "votes": SortedIndex(lambda it: (len(self.votes.get(it.id, ())), it.created_at, it.id)),
+            "triage": SortedIndex(
+                lambda it: (it.state not in _INITIAL_STATES, _rank(it.priority), it.created_at, it.id)
+            ),
+        }
+
+    # ---- loading -------------------------------------------------------------------------
+    def load(
+        self,
+        items: Iterable[dict[str, Any]],
+        events: Iterable[EventRow],
+        comments: Iterable[dict[str, Any]],
+        votes: Iterable[dict[str, Any]],
+    ) -> None:
+        """Replace the whole state with rows read from the tables."""
+        with self.lock:
+            self.__init__()  # type: ignore[misc]
+            for row in items:
+                self._put_item(WorkItem.from_dict(row), reindex=False)
+            for ev in sorted(events, key=lambda r: (r[1], r[2])):
+                self.events.setdefault(ev[1], []).append(ev)
+            for c in comments:
+                self.comments.setdefault(c["item_id"], []).append(Comment(**c))
+            for lst in self.comments.values():
+                lst.sort(key=lambda c: (c.created_at, c.id))
+            for v in votes:
+                self._put_vote(v["item_id"], v["voter"], v["created_at"], reindex=False)
+            everything = list(self.items.values())
+            for index in self.indexes.values():
+                index.rebuild(everything)
+
+    # ---- folding events ------------------------------------------------------------------
+    def apply(self, row: EventRow) -> None:
+        """Move the state forward by one audit event (idempotent per event id)."""
+        with self.lock:
+            item_id, event_type = row[1], row[3]
+            history = self.events.setdefault(item_id, [])
+            if history and history[-1][2] >= row[2]:
+                return
+            history.append(row)
+            payload = json.loads(row[4])
+            if event_type == EventType.CREATED:
+                self._put_item(WorkItem.from_dict(payload["item"]))
+            elif event_type in (EventType.UPDATED, EventType.STATE_CHANGED):
+                self._apply_change(row, payload)
+            elif event_type == EventType.COMMENTED:
+                comment = Comment(row[0], item_id, payload["body"], row[6], row[7])
+                self.comments.setdefault(item_id, []).append(comment)
+            elif event_type == EventType.VOTED:
+                self._put_vote(item_id, payload.get("voter", row[7]), row[6])
+            elif event_type == EventType.UNVOTED:
+                self._drop_vote(item_id, payload.get("voter", row[7]))
+
+    def _apply_change(self, row: EventRow, payload: dict[str, Any]) -> None:
+        current = self.items[row[1]]
+        if payload.get("item"):
+            changed = WorkItem.from_dict(payload["item"])
+        elif row[3] == EventType.STATE_CHANGED:
+            changed = dataclasses.replace(current, state=payload["to"])
+        else:
+            values = {name: change["to"] for name, change in payload["changes"].items()}
+            if isinstance(values.get("needed_by"), str):
+                values["needed_by"] = dt.date.fromisoformat(values["needed_by"])
+            changed = dataclasses.replace(current, **values)
+        changed = dataclasses.replace(changed, version=row[5], updated_at=row[6], updated_by=row[7])
+        self._put_item(changed)
+
+    def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
+        self.items[item.id] = item
+        prefix_number = item.number
+        self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), prefix_number)
+        self._haystack[item.id] = f"{item.key}\n{item.title}\n{item.description}".lower()
+        if reindex:
+            for index in self.indexes.values():
+                index.upsert(item)
+
+    def _put_vote(self, item_id: str, voter: str, at: dt.datetime, reindex: bool = True) -> None:
+        self.votes.setdefault(item_id, {})[voter] = at
+        self.voted_by.setdefault(voter, set()).add(item_id)
+        if reindex and item_id in self.items:
+            self.indexes["votes"].upsert(self.items[item_id])
+
+    def _drop_vote(self, item_id: str, voter: str) -> None:
+        self.votes.get(item_id, {}).pop(voter, None)
+        self.voted_by.get(voter, set()).discard(item_id)
+        if item_id in self.items:
+            self.indexes["votes"].upsert(self.items[item_id])
+
+    # ---- reads ---------------------------------------------------------------------------
+    def next_seq(self, item_id: str) -> int:
+        history = self.events.get(item_id)
+        return history[-1][2] + 1 if history else 1
+
+    def has_vote(self, item_id: str, voter: str) -> bool:
+        return voter in self.votes.get(item_id, {})
+
+    def vote_time(self, item_id: str, voter: str) -> dt.datetime | None:
+        return self.votes.get(item_id, {}).get(voter)
+
+    def vote_count(self, item_id: str) -> int:
+        return len(self.votes.get(item_id, ()))
+
+    def events_for(self, item_id: str, after_version: int = 0) -> list[Event]:
+        with self.lock:
+            rows = list(self.events.get(item_id, ()))
+        return [event_from_row(r) for r in rows if r[5] > after_version]
+
+    def detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
+        with self.lock:
+            item = self.items.get(item_id)
+            if item is None:
+                return None
+            comments = list(self.comments.get(item_id, ()))
+            rows = list(self.events.get(item_id, ()))
+            votes = self.votes.get(item_id, {})
+            return WorkItemDetail(
+                item=item,
+                vote_count=len(votes),
+                comment_count=len(comments),
+                my_vote=bool(viewer and viewer in votes),
+                events=[event_from_row(r) for r in rows],
+                comments=comments,
+            )
+
+    def query(self, q: ItemQuery) -> Page:
+        """Filter, order and cut one page; total counts every match."""
+        with self.lock:
+            descending = q.descending and q.sort != "triage"
+            if q.voted_by is not None:
+                ids = self.voted_by.get(q.voted_by, set())
+                rows = [it for it in self.indexes[q.sort].iterate(descending) if it.id in ids]
+            else:
+                rows = list(self.indexes[q.sort].iterate(descending))
+            rows = self._filter(rows, q)
+            start = (q.page - 1) * q.page_size
+            chosen = rows[start:start + q.page_size]
+            return Page(
+                items=chosen,
+                vote_counts={it.id: len(self.votes.get(it.id, ())) for it in chosen},
+                comment_counts={it.id: len(self.comments.get(it.id, ())) for it in chosen},
+                page=q.page,
+                page_size=q.page_size,
+                total=len(rows),
+            )
+
+    def _filter(self, rows: list[WorkItem], q: ItemQuery) -> list[WorkItem]:
+        if q.item_type:
+            rows = [it for it in rows if it.item_type == q.item_type]
+        if q.states:
+            wanted = set(q.states)
+            rows = [it for it in rows if it.state in wanted]
+        if q.platform:
+            rows = [it for it in rows if it.platform == q.platform]
+        if q.assignee:
+            rows = [it for it in rows if it.assignee == q.assignee]
+        if q.author:
+            rows = [it for it in rows if it.created_by == q.author]
+        if q.updated_since:
+            rows = [it for it in rows if it.updated_at >= q.updated_since]
+        if q.q:
+            needle = q.q.lower()
+            hay = self._haystack
+            rows = [it for it in rows if needle in hay[it.id]]
+        return rows
