@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from app.config import ROOT, Config
 from app.core.context import Services
+from app.core.csrf import init_csrf
 from app.core.identity import init_identity
+from app.core.rate_limit import init_rate_limits
 from app.core.rbac import RoleMap
 from app.services.work_items import WorkItemService
 from app.store.base import Store
@@ -57,8 +58,15 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
         work_items=WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ")),
     )
     init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
+    init_csrf(app)
+    init_rate_limits(app)
+    _register_blueprints(app)
     _register_cli(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Each adapter is a blueprint; they only parse input, call a service and render."""
 
 
 def _register_cli(app: Flask) -> None:
@@ -67,4 +75,4 @@ def _register_cli(app: Flask) -> None:
     register(app)
 
 
-__all__ = ["create_app", "open_store", "Path"]
+__all__ = ["create_app", "open_store"]

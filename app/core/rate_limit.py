@@ -1,0 +1,43 @@
+"""Rate limits per user (per IP only for anonymous callers), one named limit per write action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+ACTIONS = ("create", "comment", "vote", "transition")
+
+
+def limit_key() -> str:
+    """Who is counted: the signed-in identity, else the client address."""
+    actor = g.get("actor")
+    return f"user:{actor.id}" if actor else f"ip:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=limit_key, default_limits=[], headers_enabled=True)
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Configure flask-limiter from RATELIMIT_* settings."""
+    dd = app.config["DD"]
+    app.config["RATELIMIT_ENABLED"] = dd["RATELIMIT_ENABLED"].strip().lower() in ("1", "true", "yes", "on")
+    app.config["RATELIMIT_STORAGE_URI"] = dd["RATELIMIT_STORAGE_URI"]
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    limiter.init_app(app)
+
+
+def limit(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: apply the configured limit for one write action (create, comment, vote, transition)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown rate-limited action {action!r}")
+
+    def configured() -> str:
+        from flask import current_app
+
+        return current_app.config["DD"][f"RATELIMIT_{action.upper()}"]
+
+    return limiter.limit(configured, scope=action, methods=["POST", "PATCH", "PUT", "DELETE"])
