@@ -1,6 +1,6 @@
 """Domain vocabulary: enums and plain dataclasses. Imports nothing else of ours."""
 
-from app.models.identity import Actor
+from app.models.identity import Actor, ApiToken
 from app.models.work_item import (
     Comment,
     Event,
@@ -16,6 +16,7 @@ from app.models.work_item import (
 
 __all__ = [
     "Actor",
+    "ApiToken",
     "Comment",
     "Event",
     "EventType",

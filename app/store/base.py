@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Protocol
 
-from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 
 SORT_FIELDS = ("created_at", "updated_at", "votes", "priority", "triage")
 
@@ -71,3 +71,19 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class TokenStore(Protocol):
+    """API token records (api_tokens table); every store implements it beside Store."""
+
+    def add_token(self, token: ApiToken) -> None: ...
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        """The token with this hash, revoked or not (callers check .active)."""
+        ...
+
+    def list_tokens(self) -> list[ApiToken]: ...
+
+    def revoke_token(self, token_id: str, revoked_by: str, at: dt.datetime) -> bool:
+        """Mark the token revoked; False when no such active token."""
+        ...
