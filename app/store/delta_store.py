@@ -1,18 +1,18 @@
 """The embedded store: real Delta tables under DATA_DIR via deltalake, served from memory.
 
 Reads come from the ReadModel, refreshed whenever the events table gains a commit (a stat per
-request). Writes hold the writer lock, check versions against fresh state, append the audit event
-as the commit point and then apply the change to its table (see intents.py for crash safety).
+request). A write holds the writer lock, checks versions against fresh state, records an intent and
+appends the audit event: that append is the commit point. The projector then brings work_items,
+comments and votes in line, off the request path (see projection.py and intents.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +24,15 @@ from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
 from app.store.delta_tables import DeltaTableHandle
 from app.store.faults import fault_point
-from app.store.intents import IntentLog, WriterLock, coerce_row
+from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
+from app.store.intents import FileLock, IntentLog
+from app.store.projection import Keys, Projector, merge_keys
 from app.store.read_model import ReadModel, event_to_row
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
-
-
-def item_row(item: WorkItem, event: Event) -> dict[str, Any]:
-    row = dataclasses.asdict(item)
-    row["pending_event"] = json.dumps(event.to_dict(), default=str)
-    return row
+KEY_PREFIX = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -52,18 +49,22 @@ class DeltaStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.tables = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
         self.model = ReadModel()
-        self._lock = WriterLock(self.root / ".writer.lock")
+        self._lock = FileLock(self.root / ".writer.lock")
         self._intents = IntentLog(self.root / "_intents")
+        own_handles = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
+        self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
         self._catchup = threading.Lock()
+        self._commits = CommitQueue(self._lead)
         self._events_version = -1
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
-            self._recover()
             self._load()
+        self._projector.drain()
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
+        """Read every table; events newer than the projected rows are folded on top of them."""
         items = self.tables[ITEMS].read_all().drop_columns(["pending_event"]).to_pylist()
         events_handle = self.tables[EVENTS]
         events = events_handle.read_all()
@@ -101,7 +102,6 @@ class DeltaStore:
     def _reload(self) -> None:
         """Rebuild the read model from the tables; callers hold the writer lock (no write in flight)."""
         with self._catchup:
-            self._recover()
             self._load()
 
     # ---- reads --------------------------------------------------------------------------
@@ -127,106 +127,109 @@ class DeltaStore:
 
     # ---- writes -------------------------------------------------------------------------
     def create_item(self, item: WorkItem, event: Event) -> WorkItem:
-        with self._writing():
-            number = self.model.max_number.get(item.item_type, 0) + 1
-            prefix = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}[item.item_type]
-            item = dataclasses.replace(item, key=f"{prefix}-{number}")
-            event = dataclasses.replace(event, seq=1, payload={**event.payload, "item": item.to_dict()})
-            self._commit(event, {"table": ITEMS, "kind": "append", "row": item_row(item, event), "keys": ["id"]})
-        return item
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
+            keyed = dataclasses.replace(item, key=f"{KEY_PREFIX[item.item_type]}-{ctx.next_number(item.item_type)}")
+            created = dataclasses.replace(event, seq=1, payload={**event.payload, "item": keyed.to_dict()})
+            return created, {"items": [item.id]}, lambda: keyed
+
+        return self._commits.run(item.id, build)
 
     def update_item(self, item: WorkItem, expected_version: int, event: Event) -> WorkItem:
-        with self._writing():
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
             current = self.model.items.get(item.id)
             if current is None:
                 raise LookupError(item.id)
             if current.version != expected_version:
                 raise StoreConflict(current)
-            event = dataclasses.replace(event, seq=self.model.next_seq(item.id))
-            op = {"table": ITEMS, "kind": "cas", "row": item_row(item, event), "keys": ["id"],
-                  "expected_version": expected_version}
-            self._commit(event, op)
-        return self.model.items[item.id]
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(item.id))
+            return numbered, {"items": [item.id]}, lambda: self.model.items[item.id]
+
+        return self._commits.run(item.id, build)
 
     def add_comment(self, comment: Comment, event: Event) -> Comment:
-        with self._writing():
-            event = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
-            row = dataclasses.asdict(comment)
-            self._commit(event, {"table": COMMENTS, "kind": "append", "row": row, "keys": ["id"]})
-        return comment
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], Comment]]:
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
+            return numbered, {"comments": [[comment.id, comment.item_id]]}, lambda: comment
+
+        return self._commits.run(comment.item_id, build)
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
-        with self._writing():
+        def build(ctx: BatchContext) -> tuple[Event | None, Keys, Callable[[], tuple[bool, int]]]:
             if self.model.has_vote(item_id, voter) == voted:
-                return False, self.model.vote_count(item_id)
-            event = dataclasses.replace(event, seq=self.model.next_seq(item_id))
-            if voted:
-                row = {"item_id": item_id, "voter": voter, "created_at": event.created_at, "created_by": voter}
-                op = {"table": VOTES, "kind": "append", "row": row, "keys": ["item_id", "voter"]}
-            else:
-                cast_at = self.model.vote_time(item_id, voter)
-                row = {"item_id": item_id, "voter": voter, "created_at": cast_at, "created_by": voter}
-                op = {"table": VOTES, "kind": "delete", "row": row, "keys": ["item_id", "voter", "created_at"]}
-            self._commit(event, op)
-            return True, self.model.vote_count(item_id)
+                return None, {}, lambda: (False, self.model.vote_count(item_id))
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id))
+            return numbered, {"votes": [[item_id, voter]]}, lambda: (True, self.model.vote_count(item_id))
+
+        return self._commits.run(item_id, build)
 
     # ---- the write protocol -------------------------------------------------------------
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the writer lock on fresh state, with interrupted writes finished first."""
+    def _lead(self, batch: list[WriteRequest]) -> None:
+        """Build a batch of writes on fresh state under the writer lock and commit their events at once."""
         with self._lock.held():
             if not self._catch_up():
                 self._reload()
-            self._recover()
-            yield
+            ctx = BatchContext(self.model.max_number)
+            built = [request for request in batch if self._build(request, ctx)]
+            if built:
+                self._commit(built)
+        for request in batch:
+            request.done.set()
 
-    def _commit(self, event: Event, op: dict[str, Any]) -> None:
-        """Record intent, append the event (the commit point), apply the change, drop the intent."""
-        intent = self._intents.record(event.event_id, {"event": event_row(event), "op": op})
+    @staticmethod
+    def _build(request: WriteRequest, ctx: BatchContext) -> bool:
+        try:
+            request.event, request.keys, request.finish = request.build(ctx)
+        except Exception as exc:
+            request.error = exc
+            return False
+        if request.event is None:
+            request.result = request.finish()
+            return False
+        return True
+
+    def _commit(self, built: list[WriteRequest]) -> None:
+        """Record the intent, append the events (the commit point), fold them, queue the projection."""
+        keys = merge_keys([request.keys or {} for request in built])
+        intent = self._intents.record(built[0].event.event_id, keys)
         fault_point("before_event")
         try:
-            self.tables[EVENTS].append([event_row(event)])
+            with self._catchup:
+                self.tables[EVENTS].append([event_row(r.event) for r in built], checkpoint=False)
+                self._events_version = self.tables[EVENTS].version()
         except (DeltaError, OSError) as exc:
             self._intents.done(intent)
-            raise StoreUnavailable("The change could not be saved; nothing was written. Try again.") from exc
-        self._events_version = self.tables[EVENTS].version()
-        self.model.apply(event_to_row(event))
-        fault_point("after_event")
-        try:
-            self._apply(op, recovering=False)
-        except (DeltaError, OSError):
-            log.exception("change %s recorded but not yet applied; the next writer finishes it", event.event_id)
+            error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
+            error.__cause__ = exc
+            for request in built:
+                request.error = error
             return
-        fault_point("after_apply")
-        self._intents.done(intent)
+        for request in built:
+            self.model.apply(event_to_row(request.event))
+        fault_point("after_event")
+        self._projector.submit(intent, keys)
+        for request in built:
+            request.result = request.finish()
 
-    def _apply(self, op: dict[str, Any], recovering: bool) -> None:
-        handle = self.tables[op["table"]]
-        row = coerce_row(op["row"], handle.schema)
-        kind = op["kind"]
-        if kind == "append" and not recovering:
-            handle.append([row])
-        elif kind == "append":
-            handle.insert_missing(row, op["keys"])
-        elif kind == "cas":
-            updated = handle.compare_and_set(row, "id", op["expected_version"])
-            if updated != 1 and not recovering:
-                raise RuntimeError(f"projection of {row['id']} was not at version {op['expected_version']}")
-        elif kind == "delete":
-            handle.delete_matching(row, op["keys"])
+    def flush(self) -> int:
+        """Project every pending write into its table now; returns the rows synced."""
+        self._fresh()
+        return self._projector.drain()
 
-    def _recover(self) -> None:
-        """Finish writes whose writer died after its audit event; forget those that died before."""
-        for path, intent in self._intents.pending():
-            event_id = intent["event"]["event_id"]
-            if self.tables[EVENTS].read_where("event_id", event_id):
-                log.warning("finishing interrupted write %s", event_id)
-                self._apply(intent["op"], recovering=True)
-            self._intents.done(path)
+    # ---- bulk loading -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the writer lock (for bulk loads in app/store/bulk.py)."""
+        with self._lock.held():
+            yield
+
+    def reload_unlocked(self) -> None:
+        """Re-read every table into the read model; the caller holds `exclusive()`."""
+        self._load()
 
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
         """Compact small files, write a checkpoint and vacuum files older than the retention."""
+        self.flush()
         report: dict[str, dict[str, Any]] = {}
         with self._lock.held():
             for name, handle in self.tables.items():
@@ -241,4 +244,6 @@ class DeltaStore:
         return report
 
     def close(self) -> None:
+        """Finish pending projections and release file handles."""
+        self._projector.close()
         self._lock.close()

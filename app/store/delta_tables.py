@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 from app.store.ddl import TableDef
@@ -58,8 +58,10 @@ class DeltaTableHandle:
     def rows(self, data: list[dict[str, Any]]) -> pa.Table:
         return pa.Table.from_pylist(data, schema=self.schema)
 
-    def append(self, data: list[dict[str, Any]]) -> None:
-        write_deltalake(self.table, self.rows(data), mode="append")
+    def append(self, data: list[dict[str, Any]], checkpoint: bool = True) -> None:
+        """Append rows in one commit; checkpoint=False leaves checkpoints to the background projector."""
+        hooks = None if checkpoint else PostCommitHookProperties(create_checkpoint=False, cleanup_expired_logs=False)
+        write_deltalake(self.table, self.rows(data), mode="append", post_commithook_properties=hooks)
 
     def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
         """Rows whose column equals value (used only for recovery checks)."""
@@ -81,42 +83,39 @@ class DeltaTableHandle:
         rows.sort(key=lambda pair: pair[0])
         return [row for _, row in rows], end
 
-    def compare_and_set(self, row: dict[str, Any], key: str, expected_version: int) -> int:
-        """Overwrite the row with this key if its version is expected_version; returns rows updated."""
-        source = self.rows([row]).append_column("expected_version", pa.array([expected_version], pa.int64()))
-        predicate = f"t.{key} = s.{key} AND t.version = s.expected_version"
+    def _merge(self, rows: list[dict[str, Any]], predicate: str, extra: dict[str, pa.Array] | None = None):
+        source = self.rows(rows)
+        for name, values in (extra or {}).items():
+            source = source.append_column(name, values)
+        return self.refresh().merge(source, predicate=predicate, source_alias="s", target_alias="t",
+                                    streamed_exec=False)  # materialized source: its stats prune target files
+
+    def upsert_newer(self, rows: list[dict[str, Any]], key: str = "id") -> dict[str, Any]:
+        """Insert rows, or replace stored rows with a lower version (idempotent, order-independent).
+        Values travel as data in the merge source, never as SQL text."""
         updates = {c: f"s.{c}" for c in self.schema.names}
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
-            .when_matched_update(updates=updates)
+        return (
+            self._merge(rows, f"t.{key} = s.{key}")
+            .when_matched_update(updates=updates, predicate="t.version < s.version")
+            .when_not_matched_insert(updates=updates)
             .execute()
         )
-        return int(metrics.get("num_target_rows_updated", 0))
 
-    def delete_matching(self, row: dict[str, Any], keys: list[str]) -> int:
-        """Delete rows equal to `row` on `keys` (values travel as data, never as SQL text)."""
-        source = self.rows([row])
+    def insert_missing(self, rows: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+        """Insert the rows whose keys are not stored yet (idempotent append)."""
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
-            .when_matched_delete()
-            .execute()
-        )
-        return int(metrics.get("num_target_rows_deleted", 0))
+        return self._merge(rows, predicate).when_not_matched_insert_all().execute()
 
-    def insert_missing(self, row: dict[str, Any], keys: list[str]) -> int:
-        """Insert the row unless one with the same keys exists (idempotent append)."""
-        source = self.rows([row])
+    def sync_presence(self, rows: list[dict[str, Any]], present: list[bool], keys: list[str]) -> dict[str, Any]:
+        """Make each row exist (present) or not exist (absent) in the table, in one commit."""
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
-            .when_not_matched_insert_all()
+        updates = {c: f"s.{c}" for c in self.schema.names}
+        return (
+            self._merge(rows, predicate, {"present": pa.array(present, pa.bool_())})
+            .when_matched_delete(predicate="s.present = false")
+            .when_not_matched_insert(updates=updates, predicate="s.present = true")
             .execute()
         )
-        return int(metrics.get("num_target_rows_inserted", 0))
 
 
 def embedded_properties(definition: TableDef) -> dict[str, str]:

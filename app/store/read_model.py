@@ -80,9 +80,32 @@ class ReadModel:
                 lst.sort(key=lambda c: (c.created_at, c.id))
             for v in votes:
                 self._put_vote(v["item_id"], v["voter"], v["created_at"], reindex=False)
+            self._fold_unprojected()
             everything = list(self.items.values())
             for index in self.indexes.values():
                 index.rebuild(everything)
+
+    def _fold_unprojected(self) -> None:
+        """Apply events whose effect the tables do not show yet (their projection was still pending)."""
+        comment_ids = {c.id for lst in self.comments.values() for c in lst}
+        latest_vote: dict[tuple[str, str], EventRow] = {}
+        for rows in self.events.values():
+            for row in rows:
+                kind = row[3]
+                if kind == EventType.CREATED and row[1] not in self.items:
+                    self._put_item(WorkItem.from_dict(json.loads(row[4])["item"]), reindex=False)
+                elif kind in (EventType.UPDATED, EventType.STATE_CHANGED) and row[5] > self.items[row[1]].version:
+                    self._apply_change(row, json.loads(row[4]), reindex=False)
+                elif kind == EventType.COMMENTED and row[0] not in comment_ids:
+                    comment = Comment(row[0], row[1], json.loads(row[4])["body"], row[6], row[7])
+                    self.comments.setdefault(row[1], []).append(comment)
+                elif kind in (EventType.VOTED, EventType.UNVOTED):
+                    latest_vote[(row[1], json.loads(row[4]).get("voter", row[7]))] = row
+        for (item_id, voter), row in latest_vote.items():
+            if row[3] == EventType.VOTED and not self.has_vote(item_id, voter):
+                self._put_vote(item_id, voter, row[6], reindex=False)
+            elif row[3] == EventType.UNVOTED and self.has_vote(item_id, voter):
+                self._drop_vote(item_id, voter, reindex=False)
 
     # ---- folding events ------------------------------------------------------------------
     def apply(self, row: EventRow) -> None:
@@ -99,14 +122,15 @@ class ReadModel:
             elif event_type in (EventType.UPDATED, EventType.STATE_CHANGED):
                 self._apply_change(row, payload)
             elif event_type == EventType.COMMENTED:
-                comment = Comment(row[0], item_id, payload["body"], row[6], row[7])
-                self.comments.setdefault(item_id, []).append(comment)
+                comments = self.comments.setdefault(item_id, [])
+                if not any(c.id == row[0] for c in comments):
+                    comments.append(Comment(row[0], item_id, payload["body"], row[6], row[7]))
             elif event_type == EventType.VOTED:
                 self._put_vote(item_id, payload.get("voter", row[7]), row[6])
             elif event_type == EventType.UNVOTED:
                 self._drop_vote(item_id, payload.get("voter", row[7]))
 
-    def _apply_change(self, row: EventRow, payload: dict[str, Any]) -> None:
+    def _apply_change(self, row: EventRow, payload: dict[str, Any], reindex: bool = True) -> None:
         current = self.items[row[1]]
         if payload.get("item"):
             changed = WorkItem.from_dict(payload["item"])
@@ -118,7 +142,7 @@ class ReadModel:
                 values["needed_by"] = dt.date.fromisoformat(values["needed_by"])
             changed = dataclasses.replace(current, **values)
         changed = dataclasses.replace(changed, version=row[5], updated_at=row[6], updated_by=row[7])
-        self._put_item(changed)
+        self._put_item(changed, reindex)
 
     def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
         self.items[item.id] = item
@@ -135,10 +159,10 @@ class ReadModel:
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
-    def _drop_vote(self, item_id: str, voter: str) -> None:
+    def _drop_vote(self, item_id: str, voter: str, reindex: bool = True) -> None:
         self.votes.get(item_id, {}).pop(voter, None)
         self.voted_by.get(voter, set()).discard(item_id)
-        if item_id in self.items:
+        if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
     # ---- reads ---------------------------------------------------------------------------

@@ -54,14 +54,17 @@ def test_crash_after_event_is_finished_on_next_start(seeded: tuple[str, str]) ->
     assert not os.listdir(f"{data}/_intents")
 
 
-def test_running_process_sees_the_change_and_next_writer_repairs_it(seeded: tuple[str, str]) -> None:
+def test_running_process_sees_the_change_and_its_projector_adopts_it(seeded: tuple[str, str]) -> None:
     data, item_id = seeded
-    service = WorkItemService(DeltaStore(data), PLATFORMS)
+    store = DeltaStore(data)
+    service = WorkItemService(store, PLATFORMS)
     assert _crash(data, "comment", item_id, "after_event") == 70
     detail = service.detail(item_id, None)
     assert [c.body for c in detail.comments] == ["written just before the crash"]
-    service.vote(REPORTER, item_id)  # any write finishes interrupted ones first
+    service.vote(REPORTER, item_id)
+    store.flush()  # what the background projector does after every write: it adopts dead writers' intents
     assert [r["body"] for r in _rows(data, "work_item_comments")] == ["written just before the crash"]
+    assert [r["voter"] for r in _rows(data, "work_item_votes")] == [REPORTER.id]
     assert not os.listdir(f"{data}/_intents")
 
 
@@ -79,7 +82,7 @@ def test_crash_before_event_writes_nothing(seeded: tuple[str, str], action: str)
 @pytest.mark.parametrize("action", ["create", "vote", "comment"])
 def test_recovery_is_idempotent_when_the_crash_came_after_the_change(seeded: tuple[str, str], action: str) -> None:
     data, item_id = seeded
-    assert _crash(data, action, item_id, "after_apply") == 70
+    assert _crash(data, action, item_id, "after_projection") == 70
     assert os.listdir(f"{data}/_intents")
     service = WorkItemService(DeltaStore(data), PLATFORMS)
     tables = {"create": "work_items", "vote": "work_item_votes", "comment": "work_item_comments"}
