@@ -30,10 +30,17 @@ def list_params(args: Any) -> dict[str, str]:
     return params
 
 
+def _default(params: dict[str, str], key: str) -> str | None:
+    """Values the URL may leave out because the list assumes them anyway."""
+    if key == "sort":
+        return "triage" if params.get("view") == "triage" else "-created_at"
+    return {"page": "1", "page_size": "25"}.get(key)
+
+
 def list_url(params: dict[str, str], **changes: Any) -> str:
     """/work-items with the given filter state (blank values dropped), for links and pushed history."""
     merged = {**params, **{k: str(v) for k, v in changes.items()}}
-    query = urlencode([(k, merged[k]) for k in FILTER_KEYS if merged.get(k)])
+    query = urlencode([(k, merged[k]) for k in FILTER_KEYS if merged.get(k) and merged[k] != _default(merged, k)])
     return url_for("tickets.list_items") + (f"?{query}" if query else "")
 
 

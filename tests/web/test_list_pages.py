@@ -71,7 +71,7 @@ def test_sort_and_pagination_links_keep_the_filters(client, make_item):
     assert keys_in(html) == ["INC-3", "INC-2"]
     assert "page 2 of 3" in html
     assert 'href="/work-items?type=incident&amp;page_size=2&amp;page=3"' in html
-    assert 'href="/work-items?type=incident&amp;page_size=2&amp;page=1"' in html
+    assert 'href="/work-items?type=incident&amp;page_size=2"' in html  # page 1 is the default
     by_priority = keys_in(client.get("/work-items?sort=-priority").get_data(as_text=True))
     assert by_priority[0] == "INC-2"  # the only p1
     oldest = keys_in(client.get("/work-items?sort=created_at").get_data(as_text=True))
