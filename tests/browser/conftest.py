@@ -104,5 +104,6 @@ def sign_in(context: BrowserContext, email: str) -> Page:
     return page
 
 
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot under test-artifacts/ (caret left alone: hiding it would inject a style under CSP)."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page, caret="initial")

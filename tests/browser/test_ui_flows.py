@@ -157,11 +157,13 @@ def test_phone_layout_at_360_px(new_context):
     menu.click()
     expect(page.get_by_role("link", name="Status")).to_be_visible()
     expect(page.locator('nav a[aria-current="page"]')).to_have_text("Tickets")
-    shot(page, "mobile-list")
+    shot(page, "mobile-menu", full_page=False)
+    menu.click()
+    shot(page, "mobile-list", full_page=False)
     page.locator(".row-link").first.click()
     expect(page.locator(".breadcrumbs")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shot(page, "mobile-detail")
+    shot(page, "mobile-detail", full_page=False)
     page.goto("/work-items/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shot(page, "mobile-new")
+    shot(page, "mobile-new", full_page=False)
