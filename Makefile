@@ -31,7 +31,7 @@ seed: setup
 	USE_MOCK_DATA=$${USE_MOCK_DATA:-1} $(BIN)/flask --app wsgi seed
 
 run: setup seed
-	AUTH_MODE=$${AUTH_MODE:-dev} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	AUTH_MODE=$${AUTH_MODE:-dev} RBAC_FILE=$${RBAC_FILE:-$(CURDIR)/rbac.dev.toml} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: setup browser
 	$(BIN)/ruff check .
