@@ -18,7 +18,7 @@ from typing import Any
 
 from deltalake.exceptions import DeltaError
 
-from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
@@ -30,6 +30,7 @@ from app.store.read_model import ReadModel, event_to_row
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
+TOKENS = "api_tokens"
 
 
 def item_row(item: WorkItem, event: Event) -> dict[str, Any]:
@@ -56,6 +57,9 @@ class DeltaStore:
         self._intents = IntentLog(self.root / "_intents")
         self._catchup = threading.Lock()
         self._events_version = -1
+        self._tokens: dict[str, ApiToken] = {}
+        self._tokens_version = -2
+        self._tokens_lock = threading.Lock()
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
@@ -208,6 +212,48 @@ class DeltaStore:
                 log.warning("finishing interrupted write %s", event_id)
                 self._apply(intent["op"], recovering=True)
             self._intents.done(path)
+
+    # ---- API tokens (TokenStore) ---------------------------------------------------------
+    # Tokens live outside the event log: a small table read whole into memory, reloaded when its
+    # Delta version moves (a stat per lookup), so a revocation in another process counts at once.
+    def _token_cache(self) -> dict[str, ApiToken]:
+        handle = self.tables[TOKENS]
+        if self._tokens_version < 0 or handle.has_commit(self._tokens_version + 1):
+            with self._tokens_lock:
+                version = handle.refresh().version()
+                rows = handle.read_all().to_pylist()
+                self._tokens = {row["token_hash"]: ApiToken(**row) for row in rows}
+                self._tokens_version = version
+        return self._tokens
+
+    def add_token(self, token: ApiToken) -> None:
+        with self._lock.held():
+            self.tables[TOKENS].append([dataclasses.asdict(token)])
+        self._tokens_version = -2
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        return self._token_cache().get(token_hash)
+
+    def list_tokens(self) -> list[ApiToken]:
+        return sorted(self._token_cache().values(), key=lambda t: (t.created_at, t.id))
+
+    def revoke_token(self, token_id: str, revoked_by: str, at: Any) -> bool:
+        with self._lock.held():
+            self._tokens_version = -2
+            current = next((t for t in self._token_cache().values() if t.id == token_id), None)
+            if current is None or not current.active:
+                return False
+            row = dataclasses.asdict(dataclasses.replace(current, revoked_at=at, revoked_by=revoked_by))
+            handle = self.tables[TOKENS]
+            metrics = (
+                handle.refresh()
+                .merge(handle.rows([row]), predicate="t.id = s.id AND t.revoked_at IS NULL",
+                       source_alias="s", target_alias="t")
+                .when_matched_update(updates={"revoked_at": "s.revoked_at", "revoked_by": "s.revoked_by"})
+                .execute()
+            )
+            self._tokens_version = -2
+            return int(metrics.get("num_target_rows_updated", 0)) == 1
 
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
