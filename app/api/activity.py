@@ -28,7 +28,8 @@ def add_comment(item_id: str) -> tuple[Response, int]:
 @bp.post("/work-items/<item_id>/vote")
 @limit("vote")
 def vote(item_id: str) -> Response:
-    """Cast the caller's vote; idempotent (voting twice still counts once)."""
+    """Cast the caller's vote; idempotent (voting twice still counts once). The body, if any, is {}."""
+    json_object((), optional=True)
     voted, count = work_items().vote(actor(), item_id, True)
     return jsonify({"voted": voted, "vote_count": count})
 
@@ -36,7 +37,8 @@ def vote(item_id: str) -> Response:
 @bp.delete("/work-items/<item_id>/vote")
 @limit("vote")
 def unvote(item_id: str) -> Response:
-    """Withdraw the caller's vote; idempotent."""
+    """Withdraw the caller's vote; idempotent. The body, if any, is {}."""
+    json_object((), optional=True)
     voted, count = work_items().vote(actor(), item_id, False)
     return jsonify({"voted": voted, "vote_count": count})
 

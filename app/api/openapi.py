@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 
 from app.api import bp
 from app.models import ItemType, Priority, Severity
@@ -12,15 +12,44 @@ from app.services.state_machines import all_states
 
 STR, NSTR = {"type": "string"}, {"type": ["string", "null"]}
 INT = {"type": "integer"}
-TYPE_FIELDS = {"severity": {"type": ["string", "null"], "enum": [*(s.value for s in Severity), None]},
-               "impact": NSTR, "problem": NSTR, "proposed_benefit": NSTR, "justification": NSTR,
-               "needed_by": {"type": ["string", "null"], "format": "date"}}
-COMMON = {"title": {"type": "string", "minLength": 3, "maxLength": 200}, "description": STR,
-          "priority": {"type": "string", "enum": [p.value for p in Priority]}, "platform": NSTR,
-          "assignee": {"type": ["string", "null"], "format": "email"}}
+# Text fields are checked after stripping whitespace (str.strip), so their length rules are patterns
+# over the stripped text; WS lists exactly the characters str.isspace() accepts.
+WS = "[\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+NS = "[^" + WS[1:]
+
+
+def _stripped(low: int, high: int, nullable: bool = True) -> dict[str, Any]:
+    """A string whose stripped length is between low and high (blank counts as absent when low is 0)."""
+    if low >= 2:
+        core = f"{NS}[\\s\\S]{{{low - 2},{high - 2}}}{NS}"
+    else:
+        core = f"{NS}(?:[\\s\\S]{{0,{high - 2}}}{NS})?"
+        core = core if low == 1 else f"(?:{core})?"
+    return {"type": ["string", "null"] if nullable else "string", "pattern": f"^{WS}*{core}{WS}*$"}
+
+
+TITLE = _stripped(3, 200, nullable=False)
+PRIORITY = {"type": "string", "enum": [p.value for p in Priority]}
+SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
+EMAIL = {"type": ["string", "null"], "format": "email", "maxLength": 320}
+DATE = {"type": ["string", "null"], "format": "date"}
+DESCRIPTION = {"type": ["string", "null"], "maxLength": 20000}  # markdown, kept as sent
+
+
+def _text(limit: int) -> dict[str, Any]:
+    return _stripped(0, limit)
+
+
+TYPE_PROPS = {
+    "incident": {"severity": SEVERITY, "impact": _text(2000)},
+    "improvement": {"problem": _text(5000), "proposed_benefit": _text(5000)},
+    "platform_request": {"justification": _text(5000), "needed_by": DATE},
+}
 ITEM_PROPS = {"id": STR, "key": STR, "item_type": {"type": "string", "enum": [t.value for t in ItemType]},
-              "state": STR, **COMMON, **TYPE_FIELDS, "created_at": STR, "created_by": STR,
-              "updated_at": STR, "updated_by": STR, "version": INT}
+              "state": STR, "title": STR, "description": STR, "priority": PRIORITY, "platform": NSTR,
+              "assignee": NSTR, "severity": {"type": ["string", "null"]}, "impact": NSTR, "problem": NSTR,
+              "proposed_benefit": NSTR, "justification": NSTR, "needed_by": NSTR, "created_at": STR,
+              "created_by": STR, "updated_at": STR, "updated_by": STR, "version": INT}
 COUNTS = {"vote_count": INT, "comment_count": INT}
 
 
@@ -35,26 +64,46 @@ def _obj(props: dict[str, Any], required: list[str] | None = None, closed: bool 
     return schema
 
 
-SCHEMAS: dict[str, Any] = {
-    "Item": _obj({**ITEM_PROPS, **COUNTS, "my_vote": {"type": "boolean"},
-                  "allowed_transitions": {"type": "array", "items": STR}}),
-    "ListItem": _obj({**ITEM_PROPS, **COUNTS}),
-    "ItemPage": _obj({"items": {"type": "array", "items": _ref("ListItem")}, "page": INT, "page_size": INT,
-                      "total": INT}),
-    "NewItem": _obj({"item_type": ITEM_PROPS["item_type"], **COMMON, **TYPE_FIELDS},
-                    ["item_type", "title"], closed=True),
-    "ItemChanges": _obj({"expected_version": INT, **COMMON, **TYPE_FIELDS}, ["expected_version"], closed=True),
-    "TransitionRequest": _obj({"to_state": {"type": "string", "enum": all_states()}, "expected_version": INT,
-                               "note": NSTR}, ["to_state", "expected_version"], closed=True),
-    "NewComment": _obj({"body": {"type": "string", "minLength": 1, "maxLength": 10000}}, closed=True),
-    "Comment": _obj({"id": STR, "item_id": STR, "body": STR, "created_at": STR, "created_by": STR}),
-    "CommentList": _obj({"items": {"type": "array", "items": _ref("Comment")}}),
-    "Vote": _obj({"voted": {"type": "boolean"}, "vote_count": INT}),
-    "Event": _obj({"event_id": STR, "item_id": STR, "seq": INT, "event_type": STR, "actor": STR,
-                   "created_at": STR, "version": INT, "payload": {"type": "object"}}),
-    "EventList": _obj({"items": {"type": "array", "items": _ref("Event")}}),
-    "Error": _obj({"error": _obj({"code": STR, "message": STR, "details": {}})}),
-}
+def _new_item(item_type: str, platform: dict[str, Any], platform_required: bool) -> dict[str, Any]:
+    """A create body for one type: its own fields only; incidents need severity, two types a platform."""
+    optional_platform = {"type": ["string", "null"], "enum": [*platform["enum"], None]}
+    props = {"item_type": {"const": item_type}, "title": TITLE, "description": DESCRIPTION,
+             "priority": {**PRIORITY, "type": ["string", "null"], "enum": [*PRIORITY["enum"], None]},
+             "platform": platform if platform_required else optional_platform,
+             "assignee": EMAIL, **TYPE_PROPS[item_type]}
+    required = ["item_type", "title"] + (["platform"] if platform_required else [])
+    required += ["severity"] if item_type == "incident" else []
+    return _obj(props, required, closed=True)
+
+
+def schemas(platforms: list[str]) -> dict[str, Any]:
+    """Component schemas; the platform list is the app's PLATFORMS setting."""
+    platform = {"type": "string", "enum": list(platforms)}
+    changes = {"expected_version": INT, "title": TITLE, "description": DESCRIPTION, "priority": PRIORITY,
+               "platform": {**platform, "type": ["string", "null"], "enum": [*platforms, None]},
+               "assignee": EMAIL, **{k: v for props in TYPE_PROPS.values() for k, v in props.items()}}
+    return {
+        "Item": _obj({**ITEM_PROPS, **COUNTS, "my_vote": {"type": "boolean"},
+                      "allowed_transitions": {"type": "array", "items": STR}}),
+        "ListItem": _obj({**ITEM_PROPS, **COUNTS}),
+        "ItemPage": _obj({"items": {"type": "array", "items": _ref("ListItem")}, "page": INT, "page_size": INT,
+                          "total": INT}),
+        "NewItem": {"oneOf": [_new_item("incident", platform, True), _new_item("improvement", platform, False),
+                              _new_item("platform_request", platform, True)]},
+        "ItemChanges": _obj(changes, ["expected_version"], closed=True),
+        "TransitionRequest": _obj({"to_state": {"type": "string", "enum": all_states()}, "expected_version": INT,
+                                   "note": _text(10000)}, ["to_state", "expected_version"], closed=True),
+        "NewComment": _obj({"body": _stripped(1, 10000, nullable=False)}, closed=True),
+        "Empty": {"type": "object", "maxProperties": 0},
+        "Comment": _obj({"id": STR, "item_id": STR, "body": STR, "created_at": STR, "created_by": STR}),
+        "CommentList": _obj({"items": {"type": "array", "items": _ref("Comment")}}),
+        "Vote": _obj({"voted": {"type": "boolean"}, "vote_count": INT}),
+        "Event": _obj({"event_id": STR, "item_id": STR, "seq": INT, "event_type": STR, "actor": STR,
+                       "created_at": STR, "version": INT, "payload": {"type": "object"}}),
+        "EventList": _obj({"items": {"type": "array", "items": _ref("Event")}}),
+        "Error": _obj({"error": _obj({"code": STR, "message": STR, "details": {}})}),
+    }
+
 
 ERRORS = {"400": "Malformed body or invalid transition", "401": "No identity, or a bad API token",
           "403": "Your role may not do this", "404": "No such item", "409": "Version conflict",
@@ -118,8 +167,8 @@ PATHS = {
     },
     "/work-items/{item_id}/vote": {
         "parameters": [ITEM_ID],
-        "post": _op("Vote (idempotent)", "200", "Vote", WRITE),
-        "delete": _op("Withdraw the vote (idempotent)", "200", "Vote", WRITE),
+        "post": _op("Vote (idempotent); send {}", "200", "Vote", WRITE, body="Empty"),
+        "delete": _op("Withdraw the vote (idempotent); send {}", "200", "Vote", WRITE, body="Empty"),
     },
     "/work-items/{item_id}/events": {
         "parameters": [ITEM_ID],
@@ -127,20 +176,22 @@ PATHS = {
     },
 }
 
-DOCUMENT: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "DeltaDesk API", "version": "1",
-             "description": "Incidents, improvements and platform requests. Authenticate with "
-                            "`Authorization: Bearer <token>`; writes take `Content-Type: application/json`."},
-    "servers": [{"url": "/api/v1"}],
-    "security": [{"bearer": []}, {}],
-    "paths": PATHS,
-    "components": {"schemas": SCHEMAS,
-                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-}
+def build_document(platforms: list[str]) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document for this app's settings."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "DeltaDesk API", "version": "1",
+                 "description": "Incidents, improvements and platform requests. Authenticate with "
+                                "`Authorization: Bearer <token>`; writes take `Content-Type: application/json`."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {}],
+        "paths": PATHS,
+        "components": {"schemas": schemas(platforms),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
 
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """The machine-readable description of this API."""
-    return jsonify(DOCUMENT)
+    return jsonify(build_document(current_app.extensions["dd_config"].platforms))

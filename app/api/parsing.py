@@ -17,9 +17,12 @@ from app.services.work_items import WorkItemService
 LIST_PARAMS = ("type", "platform", "assignee", "author", "q", "sort", "page", "page_size")
 
 
-def json_object(allowed: Iterable[str]) -> dict[str, Any]:
-    """The body as a JSON object; 400 when it is not one, 422 naming each unknown key."""
+def json_object(allowed: Iterable[str], optional: bool = False) -> dict[str, Any]:
+    """The body as a JSON object; 400 when it is not one, 422 naming each unknown key.
+    With `optional`, an empty body counts as {}."""
     raw = request.get_data(cache=True)
+    if optional and not raw.strip():
+        return {}
     if not raw.strip():
         raise MalformedRequest("The request body must be a JSON object.")
     try:
