@@ -13,6 +13,7 @@ from app.core.csrf import init_csrf
 from app.core.identity import init_identity
 from app.core.rate_limit import init_rate_limits
 from app.core.rbac import RoleMap
+from app.core.security import init_security
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -60,6 +61,7 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
     init_csrf(app)
     init_rate_limits(app)
+    init_security(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -67,9 +69,11 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
 
 def _register_blueprints(app: Flask) -> None:
     """Each adapter is a blueprint; they only parse input, call a service and render."""
+    from app.api import register_api
     from app.web import register_web
 
     register_web(app)
+    register_api(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -7,6 +7,20 @@ import json
 import click
 from flask import Flask, current_app
 
+from app.models import Actor
+from app.services.errors import DomainError
+
+
+def _admin(identity: str) -> Actor:
+    """The acting admin given by --as, with the role the RBAC file gives that identity."""
+    role_map = current_app.extensions["dd_roles"]
+    return Actor(identity.strip().lower(), role_map.role_of(identity.strip()))
+
+
+def _fail(exc: DomainError) -> click.ClickException:
+    details = f" {json.dumps(exc.details)}" if exc.details else ""
+    return click.ClickException(f"{exc.message}{details}")
+
 
 def register(app: Flask) -> None:
     """Attach DeltaDesk's commands to `flask --app wsgi ...`."""
@@ -35,3 +49,42 @@ def register(app: Flask) -> None:
         if not hasattr(store, "maintain"):
             raise click.ClickException("delta-maintain applies to the embedded store only.")
         click.echo(json.dumps(store.maintain(retention_hours), indent=2))
+
+    @app.cli.command("token-create")
+    @click.option("--user", required=True, help="Identity the token acts as (its role comes from RBAC_FILE)")
+    @click.option("--name", required=True, help="What the token is for, e.g. alertmanager")
+    @click.option("--as", "as_", required=True, metavar="ADMIN", help="Admin identity creating the token")
+    def token_create(user: str, name: str, as_: str) -> None:
+        """Create an API token; the secret is printed once and never stored."""
+        try:
+            token, plain = current_app.extensions["dd_tokens"].create(_admin(as_), user, name)
+        except DomainError as exc:
+            raise _fail(exc) from None
+        click.echo(f"id:    {token.id}\nuser:  {token.user_id}\nname:  {token.name}\ntoken: {plain}")
+        click.echo("Store the token now: it cannot be shown again.", err=True)
+
+    @app.cli.command("token-list")
+    @click.option("--as", "as_", required=True, metavar="ADMIN", help="Admin identity listing tokens")
+    def token_list(as_: str) -> None:
+        """List API tokens (id, user, name, created, revoked); secrets are never shown."""
+        try:
+            tokens = current_app.extensions["dd_tokens"].list(_admin(as_))
+        except DomainError as exc:
+            raise _fail(exc) from None
+        for t in tokens:
+            status = f"revoked {t.revoked_at:%Y-%m-%d %H:%M} by {t.revoked_by}" if t.revoked_at else "active"
+            click.echo(f"{t.id}  {t.user_id}  {t.name!r}  created {t.created_at:%Y-%m-%d %H:%M} by {t.created_by}"
+                       f"  {status}")
+        if not tokens:
+            click.echo("No API tokens.")
+
+    @app.cli.command("token-revoke")
+    @click.argument("token_id")
+    @click.option("--as", "as_", required=True, metavar="ADMIN", help="Admin identity revoking the token")
+    def token_revoke(token_id: str, as_: str) -> None:
+        """Revoke an API token by id; requests using it get 401 from then on."""
+        try:
+            current_app.extensions["dd_tokens"].revoke(_admin(as_), token_id)
+        except DomainError as exc:
+            raise _fail(exc) from None
+        click.echo(f"Revoked {token_id}.")

@@ -253,11 +253,9 @@ class WorkItemService:
             raise Forbidden(f"Your role ({actor.role.label}) may not change {', '.join(refused)} on {item.key}.")
 
     def _check_version(self, item: WorkItem, expected_version: Any) -> int:
-        try:
-            expected = int(expected_version)
-        except (TypeError, ValueError):
-            raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."}) \
-                from None
+        expected = _whole_number(expected_version)
+        if expected is None:
+            raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."})
         if expected != item.version:
             raise self._conflict(item, expected)
         return expected
@@ -302,6 +300,20 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     return [s.strip() for s in str(value).split(",")]
+
+
+def _whole_number(value: Any) -> int | None:
+    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _truthy(value: Any) -> bool:

@@ -18,11 +18,12 @@ from typing import Any
 
 from deltalake.exceptions import DeltaError
 
-from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
 from app.store.delta_tables import DeltaTableHandle
+from app.store.delta_tokens import DeltaTokens
 from app.store.faults import fault_point
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
 from app.store.intents import FileLock, IntentLog
@@ -32,6 +33,7 @@ from app.store.read_model import ReadModel, event_to_row
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
+TOKENS = "api_tokens"
 KEY_PREFIX = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}
 
 
@@ -55,6 +57,7 @@ class DeltaStore:
         self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
         self._catchup = threading.Lock()
         self._commits = CommitQueue(self._lead)
+        self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
         self._events_version = -1
         with self._lock.held():
             for handle in self.tables.values():
@@ -214,6 +217,19 @@ class DeltaStore:
         """Project every pending write into its table now; returns the rows synced."""
         self._fresh()
         return self._projector.drain()
+
+    # ---- API tokens (TokenStore) -----------------------------------------------------------
+    def add_token(self, token: ApiToken) -> None:
+        self._tokens.add_token(token)
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        return self._tokens.find_token(token_hash)
+
+    def list_tokens(self) -> list[ApiToken]:
+        return self._tokens.list_tokens()
+
+    def revoke_token(self, token_id: str, revoked_by: str, at: Any) -> bool:
+        return self._tokens.revoke_token(token_id, revoked_by, at)
 
     # ---- bulk loading -------------------------------------------------------------------
     @contextlib.contextmanager
