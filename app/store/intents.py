@@ -73,7 +73,9 @@ class IntentLog:
 
     def orphans(self) -> list[tuple[Path, dict[str, Any]]]:
         """Intents whose writer process is gone (it died before its rows were projected)."""
-        found = []
+        found: list[tuple[Path, dict[str, Any]]] = []
+        if not self.folder.is_dir():  # the data folder itself was removed
+            return found
         for entry in sorted(os.listdir(self.folder)):
             pid = entry.split("-", 1)[0]
             if entry.endswith(".json") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
