@@ -67,6 +67,9 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
 
 def _register_blueprints(app: Flask) -> None:
     """Each adapter is a blueprint; they only parse input, call a service and render."""
+    from app.web.portal import init_portal  # Status, Roadmap, Docs, Glossary and /embed
+
+    init_portal(app)
 
 
 def _register_cli(app: Flask) -> None:
