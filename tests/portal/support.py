@@ -47,3 +47,16 @@ def sign_in(client: FlaskClient, user: str = REPORTER.id) -> str:
         session["user"] = user
         session["csrf_token"] = "csrf-test-token"
     return "csrf-test-token"
+
+
+def improvement(items: WorkItemService, title: str) -> WorkItem:
+    return items.create(REPORTER, {"item_type": "improvement", "title": title})
+
+
+def request_item(items: WorkItemService, title: str) -> WorkItem:
+    return items.create(REPORTER, {"item_type": "platform_request", "title": title, "platform": "kafka"})
+
+
+def votes(items: WorkItemService, item: WorkItem, count: int) -> None:
+    for n in range(count):
+        items.vote(Actor(f"voter{n}@example.com", Role.REPORTER), item.id)
