@@ -163,17 +163,20 @@ class PortalService:
         label, by_type = ROADMAP_COLUMNS[key]
         cutoff = self.clock() - dt.timedelta(days=DONE_DAYS)
         cards: list[RoadmapCard] = []
+        total = 0
         for item_type, wanted in by_type.items():
             filters: dict[str, Any] = {"type": item_type, "state": list(wanted), "sort": "-votes"}
-            if key == "done":
-                filters["updated_since"] = cutoff
-            for item, votes in self._all_with_votes(actor, **filters):
-                if key == "done" and (entered_state_at(self.work_items.events(item.id, actor), set(wanted))
-                                      or cutoff) < cutoff:
-                    continue
-                cards.append(RoadmapCard(item, votes, item.id in mine))
+            if key == "done":  # few items: check each one's done date
+                found = [(item, votes) for item, votes in self._all_with_votes(actor, updated_since=cutoff, **filters)
+                         if (entered_state_at(self.work_items.events(item.id, actor), set(wanted)) or cutoff) >= cutoff]
+                count = len(found)
+            else:  # the most voted page of each type is enough for the top COLUMN_LIMIT of both
+                page = self.work_items.list(actor, {**filters, "page_size": 100})
+                found, count = [(it, page.vote_counts.get(it.id, 0)) for it in page.items], page.total
+            total += count
+            cards += [RoadmapCard(item, votes, item.id in mine) for item, votes in found]
         cards.sort(key=lambda c: (-c.votes, c.item.created_at, c.item.key))
-        return RoadmapColumn(key, label, cards[:COLUMN_LIMIT], len(cards))
+        return RoadmapColumn(key, label, cards[:COLUMN_LIMIT], total)
 
     # ---- helpers ------------------------------------------------------------------------
     def _all(self, actor: Actor | None, **params: Any) -> Iterator[WorkItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from app.core.context import current_actor
+from app.core.context import current_actor, services
 from app.core.rate_limit import limit
 from app.services.docs import DocsLibrary
 from app.services.errors import DomainError
@@ -68,7 +68,7 @@ def roadmap() -> Response:
 def vote(item_id: str) -> Response | str:
     """Cast (voted=1) or withdraw (voted=0) the caller's vote; htmx gets the new toggle, forms a redirect."""
     wanted = request.form.get("voted", "1").strip().lower() in ("1", "true", "on", "yes")
-    voted, count = current_app.extensions["deltadesk"].work_items.vote(current_actor(), item_id[:64], wanted)
+    voted, count = services().work_items.vote(current_actor(), item_id[:64], wanted)
     if not wants_partial():
         return redirect(f"/roadmap#card-{item_id}", code=303)
     return render_template("portal/_vote.html", item_id=item_id, voted=voted, votes=count, signed_in=True)
