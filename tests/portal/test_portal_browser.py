@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import ROOT
-from tests.portal.support import PLATFORMS, incident, move
+from tests.portal.support import PLATFORMS, REPORTER, incident, move
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +113,33 @@ def test_origin_not_on_the_list_gets_nothing(servers: dict[str, Any], page: Page
     expect(page.locator("#status-slot")).to_have_text("Loading status…")
     assert page.locator("#status-slot .dd-embed").count() == 0
     assert any("/embed/status" in url for url in failed)
+
+
+def test_roadmap_vote_toggle_by_keyboard(tmp_path: Path, page: Page) -> None:
+    """A signed-in reporter tabs to the vote button and presses Enter: htmx posts with the CSRF token."""
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "PLATFORMS": ",".join(PLATFORMS), "SECRET_KEY": "kb-test"})
+    items = app.extensions["deltadesk"].work_items
+    item = items.create(REPORTER, {"item_type": "improvement", "title": "Keyboard voting"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"user": REPORTER.id})
+    try:
+        page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": base}])
+        page.goto(f"{base}/roadmap")
+        button = page.locator(f"#vote-{item.id} button")
+        expect(button).to_have_attribute("aria-pressed", "false")
+        for _ in range(40):  # keyboard only: Tab until the vote button has focus
+            page.keyboard.press("Tab")
+            if button.evaluate("el => el === document.activeElement"):
+                break
+        else:
+            pytest.fail("The vote button cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#vote-{item.id} button")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator(f"#vote-{item.id} .pt-vote-count")).to_have_text("1")
+        assert items.get(item.id, REPORTER).my_vote is True
+        assert page.url == f"{base}/roadmap"  # swapped in place, no full reload
+    finally:
+        server.shutdown()
+        server.server_close()
