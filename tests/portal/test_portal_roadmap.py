@@ -139,3 +139,12 @@ def test_vote_is_rate_limited(make_app) -> None:  # noqa: ANN001
     token = sign_in(client)
     codes = [client.post(f"/roadmap/{item.id}/vote", data={"csrf_token": token}).status_code for _ in range(3)]
     assert codes == [303, 303, 429]
+
+
+def test_column_shows_top_cards_and_counts_all(portal: PortalService, items: WorkItemService,
+                                               monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("app.services.portal.COLUMN_LIMIT", 2)
+    made = [improvement(items, f"idea {n}") for n in range(3)]
+    votes(items, made[2], 1)
+    column = portal.roadmap(None)[0]
+    assert column.total == 3 and [c.item.title for c in column.cards] == ["idea 2", "idea 0"]

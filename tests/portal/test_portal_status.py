@@ -114,3 +114,21 @@ def test_anonymous_status_needs_sign_in_when_reading_is_restricted(make_app) -> 
     client = make_app(ALLOW_ANONYMOUS_READ="0").test_client()
     response = client.get("/status")
     assert response.status_code == 401 and "Sign in" in response.get_data(as_text=True)
+
+
+def test_incidents_of_unconfigured_platforms_get_an_other_row(app, clock: Clock) -> None:  # noqa: ANN001
+    store = app.extensions["dd_store"]
+    legacy = WorkItemService(store, [*PLATFORMS, "hadoop"], clock=clock)
+    incident(legacy, "sev2", platform="hadoop", title="Old cluster down")
+    board = PortalService(WorkItemService(store, PLATFORMS, clock=clock), clock=clock).status(None)
+    assert [row.platform for row in board.platforms] == [*PLATFORMS, "other"]
+    assert board.platforms[-1].condition == "partial_outage"
+
+
+def test_data_version_moves_with_every_change(portal: PortalService, items: WorkItemService) -> None:
+    before = portal.data_version()
+    item = incident(items, "sev3")
+    after_create = portal.data_version()
+    items.vote(REPORTER, item.id)
+    assert len({before, after_create, portal.data_version()}) == 3
+    assert portal.data_version(REPORTER) != portal.data_version()  # a signed-in viewer gets its own variant
