@@ -34,7 +34,7 @@ run: setup seed
 	AUTH_MODE=$${AUTH_MODE:-dev} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: setup browser
-	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: setup
@@ -44,7 +44,7 @@ maintain: setup
 	$(BIN)/flask --app wsgi delta-maintain
 
 lint: setup
-	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor data test-artifacts

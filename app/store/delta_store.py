@@ -77,18 +77,32 @@ class DeltaStore:
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked."""
-        if self.tables[EVENTS].has_commit(self._events_version + 1):
-            self._catch_up()
+        if self.tables[EVENTS].has_commit(self._events_version + 1) and not self._catch_up():
+            with self._lock.held():
+                self._reload()
 
-    def _catch_up(self) -> None:
+    def _catch_up(self) -> bool:
+        """Apply new events from the change data feed; False when the feed cannot be read any more
+        (its files were vacuumed while this process was idle) and a full reload is needed."""
         with self._catchup:
             handle = self.tables[EVENTS]
             if not handle.has_commit(self._events_version + 1):
-                return
-            changes, end = handle.changes_since(self._events_version)
+                return True
+            try:
+                changes, end = handle.changes_since(self._events_version)
+            except Exception:  # deltalake raises plain Exception for missing data files
+                log.warning("change feed unreadable after version %s; reloading", self._events_version)
+                return False
             for row in changes:
                 self.model.apply(row)
             self._events_version = end
+            return True
+
+    def _reload(self) -> None:
+        """Rebuild the read model from the tables; callers hold the writer lock (no write in flight)."""
+        with self._catchup:
+            self._recover()
+            self._load()
 
     # ---- reads --------------------------------------------------------------------------
     def list_items(self, query: ItemQuery) -> Page:
@@ -161,7 +175,8 @@ class DeltaStore:
     def _writing(self) -> Iterator[None]:
         """Hold the writer lock on fresh state, with interrupted writes finished first."""
         with self._lock.held():
-            self._catch_up()
+            if not self._catch_up():
+                self._reload()
             self._recover()
             yield
 
