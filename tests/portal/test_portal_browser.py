@@ -143,3 +143,25 @@ def test_roadmap_vote_toggle_by_keyboard(tmp_path: Path, page: Page) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_docs_live_search_by_keyboard(tmp_path: Path, page: Page) -> None:
+    """Typing in the docs search box shows matching pages and glossary terms without leaving the page."""
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "PLATFORMS": ",".join(PLATFORMS), "SECRET_KEY": "s"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page.goto(f"{base}/docs/workflows")
+        page.get_by_label("Search docs and glossary").press_sequentially("severity", delay=20)
+        results = page.locator("#docs-results")
+        expect(results.locator('a[href="/glossary#severity"]')).to_be_visible()
+        expect(results.locator('a[href="/docs/filing-incidents"]')).to_be_visible()
+        assert page.url == f"{base}/docs/workflows"
+        results.locator('a[href="/glossary#severity"]').focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base}/glossary#severity")
+        expect(page.locator("h2#severity")).to_be_in_viewport()
+    finally:
+        server.shutdown()
+        server.server_close()
