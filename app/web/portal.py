@@ -8,10 +8,11 @@ from werkzeug.wrappers import Response
 from app.core.context import current_actor, services
 from app.core.rate_limit import limit
 from app.services.docs import DocsLibrary
-from app.services.errors import DomainError
+from app.services.errors import DomainError, ValidationError
 from app.services.portal import PortalService
 
 bp = Blueprint("portal", __name__)
+VOTE_VALUES = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 
 
 def init_portal(app: Flask) -> None:
@@ -67,7 +68,10 @@ def roadmap() -> Response:
 @limit("vote")
 def vote(item_id: str) -> Response | str:
     """Cast (voted=1) or withdraw (voted=0) the caller's vote; htmx gets the new toggle, forms a redirect."""
-    wanted = request.form.get("voted", "1").strip().lower() in ("1", "true", "on", "yes")
+    raw = request.form.get("voted", "1").strip().lower()
+    if raw not in VOTE_VALUES:
+        raise ValidationError({"voted": "Send voted=1 to vote or voted=0 to take your vote back."})
+    wanted = VOTE_VALUES[raw]
     voted, count = services().work_items.vote(current_actor(), item_id[:64], wanted)
     if not wants_partial():
         return redirect(f"/roadmap#card-{item_id}", code=303)

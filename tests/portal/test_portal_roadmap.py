@@ -148,3 +148,11 @@ def test_column_shows_top_cards_and_counts_all(portal: PortalService, items: Wor
     votes(items, made[2], 1)
     column = portal.roadmap(None)[0]
     assert column.total == 3 and [c.item.title for c in column.cards] == ["idea 2", "idea 0"]
+
+
+def test_vote_value_must_be_yes_or_no(client: FlaskClient, live_items: WorkItemService) -> None:
+    item = improvement(live_items, "Strict")
+    token = sign_in(client)
+    response = client.post(f"/roadmap/{item.id}/vote", data={"csrf_token": token, "voted": "maybe"})
+    assert response.status_code == 422 and "voted=1" in response.get_data(as_text=True)
+    assert live_items.get(item.id, None).vote_count == 0
