@@ -71,9 +71,11 @@ def _register_blueprints(app: Flask) -> None:
     """Each adapter is a blueprint; they only parse input, call a service and render."""
     from app.api import register_api
     from app.web import register_web
+    from app.web.portal import init_portal  # Status, Roadmap, Docs, Glossary and /embed
 
     register_web(app)
     register_api(app)
+    init_portal(app)
 
 
 def _register_cli(app: Flask) -> None:
