@@ -41,9 +41,8 @@ def json_object(allowed: Iterable[str], optional: bool = False) -> dict[str, Any
 def list_params() -> dict[str, Any]:
     """Query parameters of the list endpoint; `state` may repeat or be comma-separated."""
     params: dict[str, Any] = {name: request.args.get(name) for name in LIST_PARAMS if name in request.args}
-    states = [s for value in request.args.getlist("state") for s in value.split(",")]
-    if states:
-        params["state"] = states
+    if "state" in request.args:
+        params["state"] = ",".join(request.args.getlist("state"))
     return params
 
 
