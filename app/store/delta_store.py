@@ -220,8 +220,10 @@ class DeltaStore:
         handle = self.tables[TOKENS]
         if self._tokens_version < 0 or handle.has_commit(self._tokens_version + 1):
             with self._tokens_lock:
-                version = handle.refresh().version()
-                rows = handle.read_all().to_pylist()
+                table = handle.refresh()
+                version = table.version()
+                # Single-threaded read: pyarrow's scan threads can abort the process at exit (CLI use).
+                rows = table.to_pyarrow_dataset().to_table(use_threads=False).to_pylist()
                 self._tokens = {row["token_hash"]: ApiToken(**row) for row in rows}
                 self._tokens_version = version
         return self._tokens
