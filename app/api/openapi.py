@@ -134,14 +134,22 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
+def _any_of_states() -> dict[str, Any]:
+    """One state or a comma-separated list of them; blanks are ignored."""
+    one = f"(?:{'|'.join(all_states())})?"
+    return {"type": "string", "pattern": f"^{WS}*{one}{WS}*(?:,{WS}*{one}{WS}*)*$"}
+
+
+# An empty query value means "not set" (what an HTML form sends for "any").
+PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 0}]}
+SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
 LIST_PARAMS = [
-    _query("type", {"type": "string", "enum": [t.value for t in ItemType]}),
-    _query("state", {"type": "string", "enum": all_states()}),
+    _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
+    _query("state", _any_of_states()),
     _query("platform", STR), _query("assignee", STR), _query("author", STR), _query("q", STR),
-    _query("sort", {"type": "string", "enum": [p + f for f in ("created_at", "updated_at", "votes", "priority")
-                                               for p in ("", "-")]}),
-    _query("page", {"type": "integer", "minimum": 1}),
-    _query("page_size", {"type": "integer", "minimum": 1, "maximum": 100}),
+    _query("sort", {"type": "string", "enum": ["", *SORTS]}),
+    _query("page", PAGE_NUMBER),
+    _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),
 ]
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": STR}
 READ, WRITE = "401 404", "400 401 403 404 413 415 422 429"

@@ -38,12 +38,19 @@ def json_object(allowed: Iterable[str], optional: bool = False) -> dict[str, Any
     return data
 
 
+def expected_version(body: dict[str, Any]) -> Any:
+    """`expected_version` from a JSON body: a JSON integer (HTML forms may send digits; JSON may not)."""
+    value = body.pop("expected_version", None)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValidationError({"expected_version": "Must be a whole number: the version you last saw."})
+    return value
+
+
 def list_params() -> dict[str, Any]:
     """Query parameters of the list endpoint; `state` may repeat or be comma-separated."""
     params: dict[str, Any] = {name: request.args.get(name) for name in LIST_PARAMS if name in request.args}
-    states = [s for value in request.args.getlist("state") for s in value.split(",")]
-    if states:
-        params["state"] = states
+    if "state" in request.args:
+        params["state"] = ",".join(request.args.getlist("state"))
     return params
 
 

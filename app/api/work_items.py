@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify, url_for
 
 from app.api import bp
-from app.api.parsing import actor, json_object, list_params, work_items
+from app.api.parsing import actor, expected_version, json_object, list_params, work_items
 from app.core.rate_limit import limit
 from app.models import Page
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS
@@ -53,8 +53,7 @@ def get_item(item_id: str) -> Response:
 def update_item(item_id: str) -> Response:
     """Change fields; `expected_version` guards against overwriting someone else's change (409)."""
     body = json_object(PATCH_FIELDS)
-    expected = body.pop("expected_version", None)
-    item = work_items().update(actor(), item_id, expected, body)
+    item = work_items().update(actor(), item_id, expected_version(body), body)
     return jsonify(item_json(item.id))
 
 
@@ -63,6 +62,5 @@ def update_item(item_id: str) -> Response:
 def transition_item(item_id: str) -> Response:
     """Move the item along its workflow (400 with the allowed transitions when not possible)."""
     body = json_object(TRANSITION_FIELDS)
-    item = work_items().transition(actor(), item_id, body.get("to_state"), body.get("expected_version"),
-                                   body.get("note"))
+    item = work_items().transition(actor(), item_id, body.get("to_state"), expected_version(body), body.get("note"))
     return jsonify(item_json(item.id))

@@ -12,7 +12,7 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 HEADER = "X-CSRF-Token"
@@ -53,6 +53,9 @@ def init_csrf(app: Flask) -> None:
     def _check_csrf() -> None:
         if request.method in SAFE_METHODS or request.routing_exception is not None:
             return  # no view will run: let routing answer 404/405
+        too_large = app.config.get("MAX_CONTENT_LENGTH")
+        if too_large and (request.content_length or 0) > too_large:
+            raise RequestEntityTooLarge()  # size first, whatever the body is
         if _api_request() and _has_body() and not request.is_json:
             raise UnsupportedMediaType("Send the request body as JSON with Content-Type: application/json.")
         if _exempt() or app.config.get("CSRF_DISABLED"):

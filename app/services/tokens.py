@@ -14,7 +14,7 @@ from typing import Any
 from app.models import Actor, ApiToken, Role
 from app.services.clock import new_id, utcnow
 from app.services.errors import Forbidden, NotFound, Unauthenticated, ValidationError
-from app.services.validation import FieldErrors
+from app.services.validation import EMAIL_RE, FieldErrors
 from app.store.base import TokenStore
 
 PREFIX = "dd_"
@@ -44,7 +44,7 @@ class TokenService:
         """A new token acting as `user_id`; returns the record and the plain token (shown once)."""
         admin = self._require_admin(actor)
         errors = FieldErrors()
-        user = errors.email({"user": user_id}, "user") or _plain_identity(user_id, errors)
+        user = _identity(user_id, errors)
         label = errors.text({"name": name}, "name", required=True)
         if errors:
             raise ValidationError(dict(errors))
@@ -73,11 +73,10 @@ class TokenService:
         return token if token is not None and token.active else None
 
 
-def _plain_identity(value: Any, errors: FieldErrors) -> str | None:
-    """Identities are usually emails; a service account name (letters, digits, .-_) is accepted too."""
-    if isinstance(value, str) and value.strip() and all(c.isalnum() or c in ".-_" for c in value.strip()):
-        errors.pop("user", None)
-        return value.strip().lower()
-    if "user" not in errors:
-        errors["user"] = "Required: the identity the token acts as (an email or service account name)."
+def _identity(value: Any, errors: FieldErrors) -> str | None:
+    """An email, or a service account name (letters, digits and . - _); lower-cased like every identity."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text and (EMAIL_RE.match(text) or all(c.isalnum() or c in ".-_" for c in text)) and len(text) <= 320:
+        return text.lower()
+    errors["user"] = "Required: the identity the token acts as (an email or service account name)."
     return None

@@ -323,9 +323,9 @@ def _truthy(value: Any) -> bool:
 def _positive_int(value: Any, default: int, name: str, errors: FieldErrors) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    plain_digits = not isinstance(value, str) or (value.isascii() and value.isdigit())
+    number = _whole_number(value) if plain_digits else None
+    if number is None:
         errors[name] = "Must be a whole number."
         return default
     if number < 1:

@@ -30,7 +30,8 @@ class DeltaTokens:
             if self._version < 0 or self._handle.has_commit(self._version + 1):
                 table = self._handle.refresh()
                 self._version = table.version()
-                rows = table.to_pyarrow_table().to_pylist()
+                # single-threaded scan: pyarrow scan threads could abort short CLI processes at exit
+                rows = table.to_pyarrow_dataset().to_table(use_threads=False).to_pylist()
                 self._tokens = {row["token_hash"]: ApiToken(**row) for row in rows}
             return self._tokens
 

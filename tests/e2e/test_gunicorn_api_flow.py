@@ -110,13 +110,13 @@ def test_concurrent_edits_across_workers_let_exactly_one_win(server: Http) -> No
     path = f"/work-items/{item['id']}"
 
     def edit(n: int) -> int:
-        return server.call("PATCH", path, TRIAGER, {"expected_version": 1, "priority": f"p{n % 4 + 1}"})[0]
+        return server.call("PATCH", path, TRIAGER, {"expected_version": 1, "title": f"Race me, writer {n}"})[0]
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = sorted(pool.map(edit, range(6)))
     assert statuses.count(200) == 1 and statuses.count(409) == 5, statuses
     _, final = server.call("GET", path)
-    assert final["version"] == 2
+    assert final["version"] == 2 and final["title"].startswith("Race me, writer ")
     _, events = server.call("GET", f"{path}/events")
     assert [e["event_type"] for e in events["items"]] == ["created", "updated"]
 
