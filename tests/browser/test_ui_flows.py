@@ -167,3 +167,22 @@ def test_phone_layout_at_360_px(new_context):
     page.goto("/work-items/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "mobile-new", full_page=False)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def test_every_control_has_a_label_and_focus_is_visible(new_context):
+    page = sign_in(new_context(), "alice@example.com")
+    for url in ("/work-items", "/work-items?view=triage", "/work-items/new", "/sign-in"):
+        page.goto(url)
+        assert page.evaluate(UNLABELLED) == [], url
+    page.goto("/work-items")
+    page.locator(".row-link").first.click()
+    page.keyboard.press("e")
+    assert page.evaluate(UNLABELLED) == []
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
