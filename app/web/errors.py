@@ -56,8 +56,11 @@ def html_error(status: int, message: str, headers: dict[str, str] | None = None,
     """A friendly page in the layout, or for htmx a fragment shown in the page's #flash region."""
     headers = dict(headers or {})
     context = {"code": status, "title": TITLES.get(status, "Error"), "message": message, **extra}
+    if extra.get("domain_code") == "invalid_transition":
+        context["title"] = "Not possible now"
     if wants_fragment():
-        headers.setdefault("HX-Retarget", "#flash")
+        inside_modal = request.headers.get("HX-Source", "").endswith("#reapply-form")
+        headers.setdefault("HX-Retarget", "#conflict-flash" if inside_modal else "#flash")
         headers.setdefault("HX-Reswap", "innerHTML")
         return render_fragment("errors/_error.html", status, headers, **context)
     return render_fragment("errors/error.html", status, headers, **context)
@@ -94,7 +97,7 @@ def handle_domain(exc: DomainError) -> Response:
     if (isinstance(exc, Unauthenticated) and request.method == "GET" and not wants_fragment()
             and "auth.sign_in" in current_app.view_functions):
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    return html_error(exc.status, exc.message, details=exc.details)
+    return html_error(exc.status, exc.message, details=exc.details, domain_code=exc.code)
 
 
 def conflict_response(exc: VersionConflict) -> Response:

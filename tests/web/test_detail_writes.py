@@ -151,3 +151,17 @@ def test_anonymous_write_asks_to_sign_in(anon, make_item):
     assert response.status_code == 401 and "Sign in" in response.get_data(as_text=True)
     page = anon.get("/work-items/new")
     assert "before you can create a work item" in page.get_data(as_text=True)
+
+
+def test_reapply_that_is_no_longer_allowed_reports_inside_the_modal(app, client, make_item):
+    item = make_item()
+    app.extensions["deltadesk"].work_items.transition(ALICE, item.id, "triaged", 1)
+    modal = post(client, f"/work-items/{item.id}/transition", {"to_state": "closed", "expected_version": 1,
+                                                               "note": "kept"}, htmx=True)
+    assert modal.status_code == 409 and 'id="conflict-flash"' in modal.get_data(as_text=True)
+    headers = {"HX-Source": "form#reapply-form"}
+    again = post(client, f"/work-items/{item.id}/transition", {"to_state": "closed", "expected_version": 2,
+                                                               "note": "kept"}, htmx=True, headers=headers)
+    assert again.status_code == 400 and again.headers["HX-Retarget"] == "#conflict-flash"
+    message = again.get_data(as_text=True)
+    assert "Not possible now" in message and "Allowed now: investigating" in message
