@@ -64,7 +64,8 @@ def list_items() -> Response:
     context = {"params": params, "list_url": list_url, "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
                "platforms": current_app.extensions["dd_config"].platforms, "actor": current_actor(),
-               "active_section": "tickets", "errors": {}, "page": None}
+               "active_section": "tickets", "errors": {}, "page": None,
+               "fragment": wants_fragment()}
     try:
         context["page"] = services().work_items.list(current_actor(), params)
     except ValidationError as exc:

@@ -99,3 +99,11 @@ def test_bad_parameters_give_a_clear_error_state(client):
 def test_empty_result_explains_itself(client):
     html = client.get("/work-items?q=nothing-matches-this").get_data(as_text=True)
     assert "No work items match these filters." in html
+
+
+def test_fragment_updates_the_screen_reader_status_out_of_band(client, make_item):
+    make_item()
+    fragment = client.get("/work-items", headers=HTMX).get_data(as_text=True)
+    assert '<p id="results-status" class="visually-hidden" role="status" hx-swap-oob="true">1 item found' in fragment
+    page = client.get("/work-items").get_data(as_text=True)
+    assert page.count('id="results-status"') == 1
