@@ -45,11 +45,10 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
 
 
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
-    """Fragments put their canonical URL into history; typing in search replaces instead of piling up."""
-    if not wants_fragment():
+    """Fragments push their canonical URL (defaults and blanks left out), so back/forward walk the filters."""
+    if not wants_fragment() or request.headers.get("HX-History-Restore-Request") == "true":
         return {}
-    header = "HX-Replace-Url" if request.headers.get("HX-Source", "").endswith("#q") else "HX-Push-Url"
-    return {header: list_url(params)}
+    return {"HX-Push-Url": list_url(params)}
 
 
 @bp.get("/")
