@@ -186,13 +186,19 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 
 def test_every_control_has_a_label_and_focus_is_visible(new_context):
     page = sign_in(new_context(), "alice@example.com")
-    for url in ("/work-items", "/work-items?view=triage", "/work-items/new", "/sign-in"):
+    for url in ("/work-items", "/work-items?view=triage", "/work-items/new", "/sign-in", "/no-such-page"):
         page.goto(url)
         assert page.evaluate(UNLABELLED) == [], url
+        shot(page, "page" + url.replace("/", "-").replace("?", "-").replace("=", "-"))
     page.goto("/work-items")
     page.locator(".row-link").first.click()
+    page.wait_for_url(re.compile(r"/work-items/[0-9a-f-]{8,}$"))
     page.keyboard.press("e")
+    expect(page.locator("#edit-panel")).to_have_attribute("open", "")
+    expect(page.locator("#edit-title")).to_be_focused()
     assert page.evaluate(UNLABELLED) == []
     page.keyboard.press("Tab")
+    expect(page.locator("#edit-priority")).to_be_focused()
+    shot(page, "detail-edit-open")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
