@@ -165,3 +165,15 @@ def test_reapply_that_is_no_longer_allowed_reports_inside_the_modal(app, client,
     assert again.status_code == 400 and again.headers["HX-Retarget"] == "#conflict-flash"
     message = again.get_data(as_text=True)
     assert "Not possible now" in message and "Allowed now: investigating" in message
+
+
+def test_consecutive_votes_fold_into_one_timeline_line(app, client, make_item):
+    from app.models import Actor, Role
+
+    item = make_item()
+    service = app.extensions["deltadesk"].work_items
+    for who in ("dave@example.com", "erin@example.com", "frank@example.com"):
+        service.vote(Actor(who, Role.REPORTER), item.id)
+    html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    assert ("<strong>dave@example.com</strong>, <strong>erin@example.com</strong> and "
+            "<strong>frank@example.com</strong> voted for it") in html
