@@ -10,12 +10,12 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.context import current_actor
 from app.services.errors import DomainError, Unauthenticated, VersionConflict
-from app.web.rendering import add_vary, render, render_fragment, wants_fragment
+from app.web.rendering import render_fragment, wants_fragment
 from app.web.timeline import LONG_FIELDS, describe, reapply_fields
 
 log = logging.getLogger(__name__)
@@ -107,12 +107,10 @@ def conflict_response(exc: VersionConflict) -> Response:
     context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
                "active_section": "tickets"}
-    headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
-    if request.headers.get("HX-Request") == "true":
-        response = Response(render_template("work_items/_conflict_modal.html", **context), 409,
-                            headers=headers, mimetype="text/html")
-        return add_vary(response)
-    return render("work_items/conflict.html", "work_items/_conflict_modal.html", 409, **context)
+    if wants_fragment():
+        headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
+        return render_fragment("work_items/_conflict_modal.html", 409, headers, **context)
+    return render_fragment("work_items/conflict.html", 409, **context)
 
 
 def init_error_handlers(app: Flask) -> None:
