@@ -177,3 +177,12 @@ def test_consecutive_votes_fold_into_one_timeline_line(app, client, make_item):
     html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
     assert ("<strong>dave@example.com</strong>, <strong>erin@example.com</strong> and "
             "<strong>frank@example.com</strong> voted for it") in html
+
+
+def test_detail_and_new_serve_fragments_to_htmx(client, make_item):
+    item = make_item()
+    detail = client.get(f"/work-items/{item.id}", headers=HTMX)
+    assert detail.get_data(as_text=True).lstrip().startswith('<article id="item-main"')
+    assert {"HX-Request", "HX-Request-Type"} <= set(detail.vary)
+    form = client.get("/work-items/new?item_type=improvement", headers=HTMX).get_data(as_text=True)
+    assert form.lstrip().startswith('<form id="item-form"') and 'name="problem"' in form
