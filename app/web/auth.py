@@ -48,6 +48,12 @@ def sign_in_post() -> Response | tuple[str, int]:
     return redirect(target, 303)
 
 
+@bp.get("/sign-out")
+def sign_out_page() -> str:
+    """A confirmation button: signing out changes state, so it happens on POST only."""
+    return render_template("auth/sign_out.html")
+
+
 @bp.post("/sign-out")
 def sign_out() -> Response:
     """Forget the identity (a POST, so other sites cannot sign people out with a link)."""

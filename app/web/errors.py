@@ -10,12 +10,12 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.context import current_actor
 from app.services.errors import DomainError, Unauthenticated, VersionConflict
-from app.web.rendering import add_vary, render, render_fragment, wants_fragment
+from app.web.rendering import render_fragment, wants_fragment
 from app.web.timeline import LONG_FIELDS, describe, reapply_fields
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,11 @@ def html_error(status: int, message: str, headers: dict[str, str] | None = None,
     """A friendly page in the layout, or for htmx a fragment shown in the page's #flash region."""
     headers = dict(headers or {})
     context = {"code": status, "title": TITLES.get(status, "Error"), "message": message, **extra}
+    if extra.get("domain_code") == "invalid_transition":
+        context["title"] = "Not possible now"
     if wants_fragment():
-        headers.setdefault("HX-Retarget", "#flash")
+        inside_modal = request.headers.get("HX-Source", "").endswith("#reapply-form")
+        headers.setdefault("HX-Retarget", "#conflict-flash" if inside_modal else "#flash")
         headers.setdefault("HX-Reswap", "innerHTML")
         return render_fragment("errors/_error.html", status, headers, **context)
     return render_fragment("errors/error.html", status, headers, **context)
@@ -94,7 +97,7 @@ def handle_domain(exc: DomainError) -> Response:
     if (isinstance(exc, Unauthenticated) and request.method == "GET" and not wants_fragment()
             and "auth.sign_in" in current_app.view_functions):
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    return html_error(exc.status, exc.message, details=exc.details)
+    return html_error(exc.status, exc.message, details=exc.details, domain_code=exc.code)
 
 
 def conflict_response(exc: VersionConflict) -> Response:
@@ -104,12 +107,10 @@ def conflict_response(exc: VersionConflict) -> Response:
     context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
                "active_section": "tickets"}
-    headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
-    if request.headers.get("HX-Request") == "true":
-        response = Response(render_template("work_items/_conflict_modal.html", **context), 409,
-                            headers=headers, mimetype="text/html")
-        return add_vary(response)
-    return render("work_items/conflict.html", "work_items/_conflict_modal.html", 409, **context)
+    if wants_fragment():
+        headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
+        return render_fragment("work_items/_conflict_modal.html", 409, headers, **context)
+    return render_fragment("work_items/conflict.html", 409, **context)
 
 
 def init_error_handlers(app: Flask) -> None:

@@ -45,11 +45,10 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
 
 
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
-    """Fragments put their canonical URL into history; typing in search replaces instead of piling up."""
-    if not wants_fragment():
+    """Fragments push their canonical URL (defaults and blanks left out), so back/forward walk the filters."""
+    if not wants_fragment() or request.headers.get("HX-History-Restore-Request") == "true":
         return {}
-    header = "HX-Replace-Url" if request.headers.get("HX-Source", "").endswith("#q") else "HX-Push-Url"
-    return {header: list_url(params)}
+    return {"HX-Push-Url": list_url(params)}
 
 
 @bp.get("/")
@@ -64,7 +63,8 @@ def list_items() -> Response:
     context = {"params": params, "list_url": list_url, "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
                "platforms": current_app.extensions["dd_config"].platforms, "actor": current_actor(),
-               "active_section": "tickets", "errors": {}, "page": None}
+               "active_section": "tickets", "errors": {}, "page": None,
+               "fragment": wants_fragment()}
     try:
         context["page"] = services().work_items.list(current_actor(), params)
     except ValidationError as exc:

@@ -19,6 +19,7 @@ class Entry:
 
     event: Event | None
     comment: Comment | None
+    also: tuple[str, ...] = ()  # further people whose consecutive votes are folded into this entry
 
     @property
     def kind(self) -> str:
@@ -51,7 +52,19 @@ def merge_timeline(events: list[Event], comments: list[Comment]) -> list[Entry]:
         if comment.id not in used:
             entries.append((comment.created_at, 1 << 30, Entry(None, comment)))
     entries.sort(key=lambda e: (e[0], e[1]))
-    return [e[2] for e in entries]
+    return _fold_votes([e[2] for e in entries])
+
+
+def _fold_votes(entries: list[Entry]) -> list[Entry]:
+    """Consecutive votes become one line ('a, b and c voted for it') so they do not drown the comments."""
+    out: list[Entry] = []
+    for entry in entries:
+        previous = out[-1] if out else None
+        if (entry.kind == EventType.VOTED and previous is not None and previous.kind == EventType.VOTED):
+            out[-1] = dataclasses.replace(previous, also=previous.also + (entry.actor,))
+        else:
+            out.append(entry)
+    return out
 
 
 def describe(event: Event) -> str:

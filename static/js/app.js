@@ -43,7 +43,14 @@
     var flash = document.getElementById("flash");
     if (flash && !flash.querySelector("[data-sticky]")) flash.textContent = "";
   });
-  document.addEventListener("htmx:after:swap", function () { openModals(document); });
+  document.addEventListener("htmx:after:swap", function () {
+    openModals(document);
+    /* a swap that removed the focused control would drop focus to <body>: put it on the item heading */
+    if (document.activeElement === document.body || !document.activeElement) {
+      var heading = document.getElementById("item-title");
+      if (heading) heading.focus({preventScroll: true});
+    }
+  });
   document.addEventListener("htmx:error", function (event) {
     var ctx = event.detail && event.detail.ctx;
     if (ctx && ctx.response) return;  /* the server answered: its error fragment was swapped in */

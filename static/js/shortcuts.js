@@ -35,7 +35,12 @@
 
   function openMenu(id) {
     var menu = document.getElementById(id);
-    if (!menu) return;
+    if (!menu) {
+      /* on a list: open the selected item's page with that menu open */
+      var link = document.querySelector("[data-list] [data-row].is-selected .row-link");
+      if (link) window.location.href = link.href + "#" + id;
+      return;
+    }
     menu.open = true;
     var first = menu.querySelector(".menu-body textarea, .menu-body input:not([type=hidden]), .menu-body select, .menu-body button");
     if (first) first.focus();
@@ -44,6 +49,12 @@
   function closeAll() {
     document.querySelectorAll("details.menu[open]").forEach(function (d) { d.open = false; });
   }
+
+  function openMenuFromHash() {
+    var id = window.location.hash.slice(1);
+    if (id === "transition-menu" || id === "edit-panel") openMenu(id);
+  }
+  window.addEventListener("load", function () { setTimeout(openMenuFromHash, 0); });
 
   var actions = {
     "j": function () { select(1); },

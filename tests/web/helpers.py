@@ -32,8 +32,9 @@ def sign_in(client: FlaskClient, email: str | None) -> FlaskClient:
 
 
 
-def post(client: FlaskClient, url: str, data: dict[str, Any], htmx: bool = False, **kw: Any) -> Any:
+def post(client: FlaskClient, url: str, data: dict[str, Any], htmx: bool = False,
+         headers: dict[str, str] | None = None, **kw: Any) -> Any:
     """A form post carrying the CSRF token the way the page sends it (field, or header for htmx)."""
-    headers = dict(HTMX, **{"X-CSRF-Token": TOKEN}) if htmx else {}
+    headers = {**(dict(HTMX, **{"X-CSRF-Token": TOKEN}) if htmx else {}), **(headers or {})}
     payload = dict(data) if htmx else {"csrf_token": TOKEN, **data}
     return client.post(url, data=payload, headers=headers, **kw)

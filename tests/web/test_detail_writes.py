@@ -151,3 +151,38 @@ def test_anonymous_write_asks_to_sign_in(anon, make_item):
     assert response.status_code == 401 and "Sign in" in response.get_data(as_text=True)
     page = anon.get("/work-items/new")
     assert "before you can create a work item" in page.get_data(as_text=True)
+
+
+def test_reapply_that_is_no_longer_allowed_reports_inside_the_modal(app, client, make_item):
+    item = make_item()
+    app.extensions["deltadesk"].work_items.transition(ALICE, item.id, "triaged", 1)
+    modal = post(client, f"/work-items/{item.id}/transition", {"to_state": "closed", "expected_version": 1,
+                                                               "note": "kept"}, htmx=True)
+    assert modal.status_code == 409 and 'id="conflict-flash"' in modal.get_data(as_text=True)
+    headers = {"HX-Source": "form#reapply-form"}
+    again = post(client, f"/work-items/{item.id}/transition", {"to_state": "closed", "expected_version": 2,
+                                                               "note": "kept"}, htmx=True, headers=headers)
+    assert again.status_code == 400 and again.headers["HX-Retarget"] == "#conflict-flash"
+    message = again.get_data(as_text=True)
+    assert "Not possible now" in message and "Allowed now: investigating" in message
+
+
+def test_consecutive_votes_fold_into_one_timeline_line(app, client, make_item):
+    from app.models import Actor, Role
+
+    item = make_item()
+    service = app.extensions["deltadesk"].work_items
+    for who in ("dave@example.com", "erin@example.com", "frank@example.com"):
+        service.vote(Actor(who, Role.REPORTER), item.id)
+    html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    assert ("<strong>dave@example.com</strong>, <strong>erin@example.com</strong> and "
+            "<strong>frank@example.com</strong> voted for it") in html
+
+
+def test_detail_and_new_serve_fragments_to_htmx(client, make_item):
+    item = make_item()
+    detail = client.get(f"/work-items/{item.id}", headers=HTMX)
+    assert detail.get_data(as_text=True).lstrip().startswith('<article id="item-main"')
+    assert {"HX-Request", "HX-Request-Type"} <= set(detail.vary)
+    form = client.get("/work-items/new?item_type=improvement", headers=HTMX).get_data(as_text=True)
+    assert form.lstrip().startswith('<form id="item-form"') and 'name="problem"' in form

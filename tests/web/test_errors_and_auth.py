@@ -111,3 +111,20 @@ def test_fragment_errors_go_to_the_flash_region(client):
     response = client.get("/work-items/missing", headers=HTMX)
     assert response.status_code == 404 and response.headers["HX-Retarget"] == "#flash"
     assert response.get_data(as_text=True).lstrip().startswith('<div class="error-message')
+
+
+def test_sign_out_page_confirms_with_a_post(client):
+    page = client.get("/sign-out")
+    assert page.status_code == 200 and "You are signed in as alice@example.com (triager)" in page.get_data(as_text=True)
+    assert client.post("/sign-out", data={"csrf_token": TOKEN}).status_code == 303
+    assert "You are not signed in" in client.get("/sign-out").get_data(as_text=True)
+
+
+def test_closed_reading_sends_anonymous_people_to_sign_in(tmp_path: Path):
+    app = create_app({"DATA_DIR": str(tmp_path), "ALLOW_ANONYMOUS_READ": "0"})
+    client = app.test_client()
+    response = client.get("/work-items?type=incident")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=/work-items?type%3Dincident")
+    fragment = client.get("/work-items", headers=HTMX)
+    assert fragment.status_code == 401 and "Sign in" in fragment.get_data(as_text=True)

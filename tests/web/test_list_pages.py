@@ -47,8 +47,8 @@ def test_filters_by_type_state_platform_and_search(client, make_item):
     searched = client.get("/work-items?q=marketing", headers=HTMX)
     assert keys_in(searched.get_data(as_text=True)) == ["REQ-1"]
     assert searched.headers["HX-Push-Url"] == "/work-items?q=marketing"
-    typed = client.get("/work-items?q=marketing", headers={**HTMX, "HX-Source": "input#q"})
-    assert typed.headers["HX-Replace-Url"] == "/work-items?q=marketing" and "HX-Push-Url" not in typed.headers
+    filtered = client.get("/work-items?q=&type=&sort=-created_at&page_size=25&page=1", headers=HTMX)
+    assert filtered.headers["HX-Push-Url"] == "/work-items"  # blanks and defaults stay out of the URL
     # the full page shows the filter state it was loaded with (shareable URLs)
     page = client.get("/work-items?type=improvement&q=cost").get_data(as_text=True)
     assert '<option value="improvement" selected>' in page and 'value="cost"' in page
@@ -99,3 +99,11 @@ def test_bad_parameters_give_a_clear_error_state(client):
 def test_empty_result_explains_itself(client):
     html = client.get("/work-items?q=nothing-matches-this").get_data(as_text=True)
     assert "No work items match these filters." in html
+
+
+def test_fragment_updates_the_screen_reader_status_out_of_band(client, make_item):
+    make_item()
+    fragment = client.get("/work-items", headers=HTMX).get_data(as_text=True)
+    assert '<p id="results-status" class="visually-hidden" role="status" hx-swap-oob="true">1 item found' in fragment
+    page = client.get("/work-items").get_data(as_text=True)
+    assert page.count('id="results-status"') == 1
