@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, Response
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -21,8 +21,6 @@ from tests.web.helpers import RBAC
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'self'")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BOB = Actor("bob@example.com", Role.REPORTER)
 
@@ -65,15 +63,6 @@ def base_url(live_app: Flask) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture()
 def new_context(browser: Browser, base_url: str) -> Iterator[Callable[..., BrowserContext]]:
     """Fresh browser contexts (separate cookies); each records console errors such as CSP violations."""
@@ -106,4 +95,5 @@ def sign_in(context: BrowserContext, email: str) -> Page:
 
 def shot(page: Page, name: str, full_page: bool = True) -> None:
     """Save a screenshot under test-artifacts/ (caret left alone: hiding it would inject a style under CSP)."""
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page, caret="initial")

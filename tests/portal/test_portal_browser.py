@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -18,8 +18,6 @@ from tests.portal.support import PLATFORMS, REPORTER, incident, move
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PORTAL_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Team portal</title>
@@ -77,13 +75,12 @@ def servers(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture()
-def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_embeds_load_cross_origin_with_htmx_and_in_an_iframe(servers: dict[str, Any], page: Page) -> None:
