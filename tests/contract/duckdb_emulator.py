@@ -10,6 +10,7 @@ maps to DuckDB's information_schema. `fail_next` injects Delta-style concurrent-
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -30,6 +31,15 @@ _DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge)
 
 class ServerOperationError(Exception):
     """Named like the connector's error for a statement the warehouse rejected."""
+
+
+@functools.lru_cache(maxsize=1024)
+def translate(operation: str) -> tuple[bool, str]:
+    """(is it DML, DuckDB text) for a Databricks statement; parsing it with the databricks dialect
+    first, so invalid Databricks SQL raises here."""
+    parsed = sqlglot.parse_one(operation, read="databricks")
+    duck = sqlglot.transpile(operation, read="databricks", write="duckdb")[0]
+    return isinstance(parsed, _DML), _INFO.sub("information_schema.", duck)
 
 
 def _name(text: str) -> str:
@@ -104,7 +114,7 @@ class EmulatedCursor:
         warehouse = self.connection.warehouse
         if self.connection.closed:
             raise ServerOperationError("connection is closed")
-        parsed = sqlglot.parse_one(operation, read="databricks")  # raises on invalid Databricks SQL
+        is_dml, sql = translate(operation)
         with warehouse.lock:
             warehouse.executed.append(operation)
             failure = warehouse._injected(operation)
@@ -112,12 +122,10 @@ class EmulatedCursor:
                 raise ServerOperationError(failure)
             if self._emulate_properties(operation):
                 return self
-            sql = _INFO.sub("information_schema.", sqlglot.transpile(operation, read="databricks",
-                                                                     write="duckdb")[0])
             used = set(re.findall(r"\$(\w+)", sql))
             params = {k: v for k, v in (parameters or {}).items() if k in used}
             result = self.connection.duck.execute(sql, params)
-            if isinstance(parsed, _DML):
+            if is_dml:
                 self.rowcount = int(result.fetchall()[0][0])
                 self.description, self._rows = None, []
             else:

@@ -93,14 +93,15 @@ def expected_order(items: list[WorkItem], votes: dict[str, int], sort: str, desc
     return [it.id for it in ordered]
 
 
-@pytest.mark.parametrize("sort", SORT_FIELDS)
-@pytest.mark.parametrize("descending", [False, True])
-def test_every_sort_in_both_directions_breaks_ties_by_id(store: Any, dataset: dict[str, WorkItem], sort: str,
-                                                          descending: bool) -> None:
+def test_every_sort_in_both_directions_breaks_ties_by_id(store: Any, dataset: dict[str, WorkItem]) -> None:
     votes = {dataset["c"].id: 2, dataset["d"].id: 2, dataset["e"].id: 1}
-    page = store.list_items(ItemQuery(sort=sort, descending=descending, page_size=100))
-    assert ids(page) == expected_order(list(dataset.values()), votes, sort, descending)
-    assert page.vote_counts[dataset["c"].id] == 2 and page.vote_counts[dataset["a"].id] == 0
+    for sort in SORT_FIELDS:
+        for descending in (False, True):
+            page = store.list_items(ItemQuery(sort=sort, descending=descending, page_size=100))
+            expected = expected_order(list(dataset.values()), votes, sort, descending)
+            assert ids(page) == expected, (sort, descending)
+            assert page.vote_counts[dataset["c"].id] == 2 and page.vote_counts[dataset["a"].id] == 0
+            assert page.comment_counts[dataset["a"].id] == 0
 
 
 def test_each_filter(store: Any, dataset: dict[str, WorkItem]) -> None:
@@ -137,3 +138,145 @@ def test_pages_and_total(store: Any, dataset: dict[str, WorkItem]) -> None:
     assert (beyond.items, beyond.total, beyond.pages) == ([], 7, 3)
     assert store.list_items(ItemQuery(item_type="incident", page_size=2)).total == 3
     assert store.list_items(ItemQuery(q="no such thing")).total == 0
+
+
+# ---- writes: compare-and-set, keys, comments, votes, events ---------------------------------
+def test_update_is_compare_and_set(store: Any) -> None:
+    item = create(store, "incident")
+    changed = update(store, item, 1, title="New title")
+    assert (changed.version, changed.title) == (2, "New title")
+    assert store.get_item(item.id) == changed
+    with pytest.raises(StoreConflict) as conflict:
+        update(store, item, 1, title="Lost update")
+    assert conflict.value.current == changed
+    assert store.get_item(item.id).title == "New title"
+    moved = update(store, changed, 2, state="triaged")
+    assert (moved.version, moved.state) == (3, "triaged")
+    assert [(e.seq, e.event_type, e.version) for e in store.events_for(item.id)] == [
+        (1, "created", 1), (2, "updated", 2), (3, "state_changed", 3)]
+
+
+def test_updating_a_missing_item_is_a_lookup_error(store: Any) -> None:
+    item = create(store, "incident")
+    ghost = WorkItem.from_dict({**item.to_dict(), "id": new_id()})
+    with pytest.raises(LookupError):
+        update(store, ghost, 1, title="Nobody home")
+
+
+def test_concurrent_updates_let_exactly_one_win(store: Any) -> None:
+    item = create(store, "incident")
+    outcomes: list[str] = []
+
+    def attempt(n: int) -> None:
+        try:
+            update(store, item, 1, title=f"Writer {n}")
+            outcomes.append("won")
+        except StoreConflict as exc:
+            outcomes.append(f"conflict@{exc.current.version}")
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict@2"] * 4 + ["won"]
+    assert [e.version for e in store.events_for(item.id)] == [1, 2]
+
+
+def test_keys_stay_unique_per_type_under_concurrent_creates(store: Any) -> None:
+    keys: list[str] = []
+
+    def creator(item_type: str) -> None:
+        for _ in range(3):
+            keys.append(create(store, item_type, platform="kafka").key)
+
+    threads = [threading.Thread(target=creator, args=(t,)) for t in ["incident"] * 3 + ["improvement"] * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(k for k in keys if k.startswith("INC")) == sorted(f"INC-{n}" for n in range(1, 10))
+    assert sorted(k for k in keys if k.startswith("IMP")) == sorted(f"IMP-{n}" for n in range(1, 7))
+
+
+def test_comments_append_without_bumping_the_version(store: Any) -> None:
+    item = create(store, "incident")
+    first = comment(store, item, "Seen it too", at=T0 + H)
+    comment(store, item, "Fixed?", at=T0 + 2 * H)
+    assert store.get_item(item.id).version == 1
+    detail = store.get_detail(item.id, None)
+    assert [(c.id, c.body, c.created_by) for c in detail.comments][0] == (first.id, "Seen it too", "bob@example.com")
+    assert detail.comment_count == 2
+    events = store.events_for(item.id)
+    assert [(e.seq, e.event_type, e.version) for e in events] == [(1, "created", 1), (2, "commented", 1),
+                                                                 (3, "commented", 1)]
+    assert events[1].event_id == first.id and events[1].payload == {"body": "Seen it too"}
+    page = store.list_items(ItemQuery())
+    assert page.comment_counts[item.id] == 2
+
+
+def test_votes_are_idempotent_with_counts_and_my_vote(store: Any) -> None:
+    item = create(store, "improvement", platform=None)
+    assert vote(store, item, "x@example.com") == (True, 1)
+    assert vote(store, item, "x@example.com") == (False, 1)
+    assert vote(store, item, "y@example.com") == (True, 2)
+    assert store.get_detail(item.id, "x@example.com").my_vote is True
+    assert vote(store, item, "x@example.com", voted=False) == (True, 1)
+    assert vote(store, item, "x@example.com", voted=False) == (False, 1)
+    detail = store.get_detail(item.id, "x@example.com")
+    assert (detail.vote_count, detail.my_vote, detail.item.version) == (1, False, 1)
+    assert store.get_detail(item.id, "y@example.com").my_vote is True
+    assert [e.event_type for e in store.events_for(item.id)] == ["created", "voted", "voted", "unvoted"]
+    assert ids(store.list_items(ItemQuery(voted_by="x@example.com"))) == []
+    assert store.list_items(ItemQuery()).vote_counts[item.id] == 1
+
+
+def test_events_are_ordered_by_seq_and_filtered_by_version(store: Any) -> None:
+    item = create(store, "incident")
+    v2 = update(store, item, 1, title="Second title")
+    comment(store, v2, "note")
+    v3 = update(store, v2, 2, state="triaged")
+    vote(store, v3, "z@example.com")
+    events = store.events_for(item.id)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert [(e.event_type, e.version) for e in events] == [
+        ("created", 1), ("updated", 2), ("commented", 2), ("state_changed", 3), ("voted", 3)]
+    assert [e.seq for e in store.events_for(item.id, after_version=2)] == [4, 5]
+    assert events[1].payload["changes"]["title"]["to"] == "Second title"
+    assert events[3].payload["to"] == "triaged" and events[3].created_by == "tri@example.com"
+    assert all(e.created_at.tzinfo is not None for e in events)
+
+
+def test_data_version_changes_on_every_write(store: Any) -> None:
+    seen = [store.data_version()]
+    item = create(store, "incident")
+    seen.append(store.data_version())
+    update(store, item, 1, title="Other title")
+    seen.append(store.data_version())
+    comment(store, item, "hi")
+    seen.append(store.data_version())
+    vote(store, item, "v@example.com")
+    seen.append(store.data_version())
+    assert len(set(seen)) == len(seen)
+    assert store.data_version() == seen[-1]
+
+
+# ---- tokens ---------------------------------------------------------------------------------
+def test_tokens(store: Any) -> None:
+    if not hasattr(store, "add_token"):
+        pytest.skip(f"{type(store).__name__} has no TokenStore methods on this branch (the api branch adds them; "
+                    "this test runs against it once merged)")
+    token = ApiToken(id=new_id(), name="alertmanager", token_hash="ab" * 32, user_id="bot@example.com",
+                     created_at=T0, created_by="admin@example.com")
+    other = ApiToken(id=new_id(), name="ci", token_hash="cd" * 32, user_id="ci@example.com",
+                     created_at=T0 + H, created_by="admin@example.com")
+    store.add_token(token)
+    store.add_token(other)
+    assert store.find_token("ab" * 32) == token and store.find_token("ef" * 32) is None
+    assert [t.name for t in store.list_tokens()] == ["alertmanager", "ci"]
+    assert store.revoke_token(token.id, "admin@example.com", T0 + 2 * H) is True
+    assert store.revoke_token(token.id, "admin@example.com", T0 + 3 * H) is False
+    revoked = store.find_token("ab" * 32)
+    assert (revoked.active, revoked.revoked_by, revoked.revoked_at) == (False, "admin@example.com", T0 + 2 * H)
+    assert store.find_token("cd" * 32).active
+    assert store.revoke_token(new_id(), "admin@example.com", T0) is False
