@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.models import ApiToken, EventType, WorkItem
+from app.models import ApiToken, WorkItem
 from app.services.clock import new_id
 from app.store.base import SORT_FIELDS, ItemQuery, StoreConflict
 from tests.contract.builders import T0, comment, create, update, vote
