@@ -61,15 +61,22 @@ def connect_kwargs(settings: dict[str, str]) -> dict[str, Any]:
 
 
 def service_principal_provider(host: str, settings: dict[str, str]) -> Callable[[], Any]:
-    """OAuth M2M for the app's service principal through databricks-sdk (it refreshes tokens)."""
-    from databricks.sdk.core import Config
+    """OAuth M2M for the app's service principal through databricks-sdk (it refreshes tokens).
 
-    client_id = settings.get("DATABRICKS_CLIENT_ID") or None
-    client_secret = settings.get("DATABRICKS_CLIENT_SECRET") or None
-    config = Config(host=f"https://{host}", client_id=client_id, client_secret=client_secret)
+    The SDK Config is built on first use (it may call the workspace), so the app starts even when
+    the workspace is unreachable; connecting then fails as StoreUnavailable and is retried later.
+    """
+    configs: list[Any] = []
+    guard = threading.Lock()
 
     def provider() -> Callable[[], dict[str, str]]:
-        return config.authenticate
+        with guard:
+            if not configs:
+                from databricks.sdk.core import Config
+
+                configs.append(Config(host=f"https://{host}", client_id=settings.get("DATABRICKS_CLIENT_ID") or None,
+                                      client_secret=settings.get("DATABRICKS_CLIENT_SECRET") or None))
+        return configs[0].authenticate
 
     return provider
 
