@@ -70,6 +70,7 @@ class SqlStore(ItemWrites):
         return self.cache.get(("list", query), lambda: self._list(query))
 
     def _list(self, query: ItemQuery) -> Page:
+        generation = self.cache.generation
         sql, params = self.sql.list_items(query)
         rows, _ = self.run(sql, params)
         if rows:
@@ -80,6 +81,8 @@ class SqlStore(ItemWrites):
             count_sql, count_params = self.sql.count_items(query)
             total = int(self.run(count_sql, count_params)[0][0]["n"])
         items = [item_from_row(r) for r in rows]
+        for item in items:
+            self.cache.put(("item", item.id), item, generation)
         return Page(items=items, vote_counts={r["id"]: int(r["vote_count"]) for r in rows},
                     comment_counts={r["id"]: int(r["comment_count"]) for r in rows},
                     page=query.page, page_size=query.page_size, total=total)
@@ -95,6 +98,7 @@ class SqlStore(ItemWrites):
         return self.cache.get(("detail", item_id, viewer), lambda: self._detail(item_id, viewer))
 
     def _detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
+        generation = self.cache.generation
         rows, _ = self.run(self.sql.detail_head, {"id": item_id, "viewer": viewer or ""})
         if not rows:
             return None
@@ -104,7 +108,9 @@ class SqlStore(ItemWrites):
         comments = [comment_from_row({**r, "id": r["event_id"], "body": r["payload"]})
                     for r in history if r["kind"] == "comment"]
         comments.sort(key=lambda c: (c.created_at, c.id))
-        return WorkItemDetail(item=item_from_row(head), vote_count=int(head["vote_count"]),
+        item = item_from_row(head)
+        self.cache.put(("item", item_id), item, generation)
+        return WorkItemDetail(item=item, vote_count=int(head["vote_count"]),
                               comment_count=int(head["comment_count"]), my_vote=bool(head["my_vote"]),
                               events=events, comments=comments)
 
