@@ -50,6 +50,7 @@ class EmulatedWarehouse:
     """One DuckDB database file whose name is the catalog; hands out DB-API connections."""
 
     def __init__(self, folder: Path, catalog: str) -> None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
         self.path = Path(folder) / f"{catalog}.duckdb"
         self.db = duckdb.connect(str(self.path))
         self.lock = threading.RLock()
