@@ -2,16 +2,19 @@
 
 Three cases, each found by one query: an item whose outbox event is not in the events table; a
 commented event without its comment row; a (item, voter) whose latest voted/unvoted event disagrees
-with the votes table. Every fix is a MERGE or a guarded DELETE, so running it twice, or beside live
-writers, changes nothing more.
+with the votes table. Every fix is a MERGE or a DELETE guarded so that it applies only while its event
+is still that voter's latest, so running it twice, or beside live writers, changes nothing more.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from typing import TYPE_CHECKING
 
+from app.services.errors import StoreUnavailable
 from app.store.sql_rows import event_from_outbox
 
 if TYPE_CHECKING:
@@ -33,8 +36,7 @@ def reconcile(store: SqlStore) -> dict[str, int]:
         fixed["comments"] += 1
     for row in store.run(store.sql.vote_drift)[0]:
         if row["event_type"] == "voted":
-            store.run(store.sql.insert_vote, {"item_id": row["item_id"], "voter": row["voter"],
-                                              "created_at": row["created_at"], "created_by": row["voter"]})
+            store.run(store.sql.insert_vote_if_latest, {"event_id": row["event_id"]})
         else:
             store.run(store.sql.delete_vote_if_latest, {"item_id": row["item_id"], "voter": row["voter"],
                                                         "seq": row["seq"]})
@@ -43,3 +45,33 @@ def reconcile(store: SqlStore) -> dict[str, int]:
         log.warning("reconciled interrupted writes: %s", fixed)
         store.cache.clear()
     return fixed
+
+
+class BackgroundReconciler:
+    """Runs reconcile() every `every` seconds, and within `poll` seconds after a write reported an
+    unfinished step, on a daemon thread (with its own warehouse connection)."""
+
+    def __init__(self, store: SqlStore, every: float, poll: float = 15.0) -> None:
+        self.store = store
+        self.every = every
+        self.poll = min(poll, every)
+        self.dirty = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="deltadesk-reconciler", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        last = time.monotonic()
+        while not self._stop.wait(self.poll):
+            if self.dirty.is_set() or time.monotonic() - last >= self.every:
+                self.dirty.clear()
+                last = time.monotonic()
+                try:
+                    reconcile(self.store)
+                except StoreUnavailable:
+                    self.dirty.set()
+                    log.warning("background reconcile failed; retrying later")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -119,12 +119,19 @@ class Statements:
             f"WHERE e.event_type = 'commented' AND NOT EXISTS "
             f"(SELECT 1 FROM {self.comments} AS c WHERE c.id = e.event_id)")
         self.vote_drift = (
-            f"SELECT x.item_id, x.voter, x.event_type, x.seq, x.created_at FROM (SELECT e.item_id, "
-            f"e.created_by AS voter, e.event_type, e.seq, e.created_at, row_number() OVER "
+            f"SELECT x.event_id, x.item_id, x.voter, x.event_type, x.seq FROM (SELECT e.event_id, e.item_id, "
+            f"e.created_by AS voter, e.event_type, e.seq, row_number() OVER "
             f"(PARTITION BY e.item_id, e.created_by ORDER BY e.seq DESC) AS rn FROM {self.events} AS e "
             f"WHERE e.event_type IN ('voted', 'unvoted')) AS x LEFT JOIN {self.votes} AS v "
             f"ON v.item_id = x.item_id AND v.voter = x.voter WHERE x.rn = 1 AND "
             f"((x.event_type = 'voted' AND v.voter IS NULL) OR (x.event_type = 'unvoted' AND v.voter IS NOT NULL))")
+        latest = (f"NOT EXISTS (SELECT 1 FROM {self.events} AS x WHERE x.item_id = e.item_id AND x.created_by = "
+                  f"e.created_by AND x.event_type IN ('voted', 'unvoted') AND x.seq > e.seq)")
+        self.insert_vote_if_latest = (
+            f"MERGE INTO {self.votes} AS t USING (SELECT e.item_id, e.created_by AS voter, e.created_at, e.created_by "
+            f"FROM {self.events} AS e WHERE e.event_id = :event_id AND e.event_type = 'voted' AND {latest}) AS s "
+            f"ON t.item_id = s.item_id AND t.voter = s.voter WHEN NOT MATCHED THEN INSERT "
+            f"(item_id, voter, created_at, created_by) VALUES (s.item_id, s.voter, s.created_at, s.created_by)")
         self.delete_vote_if_latest = (
             f"DELETE FROM {self.votes} WHERE item_id = :item_id AND voter = :voter AND NOT EXISTS "
             f"(SELECT 1 FROM {self.events} AS e WHERE e.item_id = :item_id AND e.created_by = :voter "

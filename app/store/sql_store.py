@@ -20,7 +20,7 @@ from app.services.errors import DomainError, StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
-from app.store.sql_reconcile import reconcile
+from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, event_from_row, item_from_row, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
 from app.store.sql_writes import ItemWrites
@@ -28,16 +28,18 @@ from app.store.sql_writes import ItemWrites
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ATTEMPTS = 6
+RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
 
 class SqlStore(ItemWrites):
     """Store and TokenStore over a DB-API connection factory (the Databricks connector, or an emulator)."""
 
     def __init__(self, connect: Connect, catalog: str, schema: str, cache_ttl: float = 2.0,
-                 recover: bool = True) -> None:
+                 recover: bool = True, reconcile_every: float = 0) -> None:
         self.sql = Statements(catalog, schema)
         self.pool = ConnectionPool(connect)
         self.cache = TtlCache(cache_ttl)
+        self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
         if recover:
             try:
                 reconcile(self)
@@ -146,7 +148,14 @@ class SqlStore(ItemWrites):
         self.cache.clear()
         return count == 1
 
+    def unfinished(self) -> None:
+        """A write left a step for the reconciler (its event or projection failed after the commit)."""
+        if self.reconciler:
+            self.reconciler.dirty.set()
+
     def close(self) -> None:
+        if self.reconciler:
+            self.reconciler.stop()
         self.pool.close()
 
 
@@ -154,4 +163,5 @@ def open_databricks_store(settings: dict[str, str]) -> SqlStore:
     """The store for STORE=databricks, connected with the DATABRICKS_* settings."""
     from app.store.sql_connection import databricks_connector
 
-    return SqlStore(databricks_connector(settings), settings["DATABRICKS_CATALOG"], settings["DATABRICKS_SCHEMA"])
+    return SqlStore(databricks_connector(settings), settings["DATABRICKS_CATALOG"], settings["DATABRICKS_SCHEMA"],
+                    reconcile_every=RECONCILE_EVERY)

@@ -116,6 +116,7 @@ class ItemWrites:
                 raise
             log.exception("event %s is in its item's outbox but not stored yet; it will be reconciled",
                           event.event_id)
+            self.unfinished()
 
     def _project(self: SqlStore, sql: str, params: dict[str, Any]) -> None:
         """Write a comment/vote row after its event; the reconciler finishes it if this fails."""
@@ -123,3 +124,4 @@ class ItemWrites:
             self.run(sql, params)
         except StoreUnavailable:
             log.exception("projection of a stored event failed; the reconciler will finish it")
+            self.unfinished()

@@ -117,3 +117,20 @@ def test_unreachable_warehouse_is_unavailable(tmp_path: Path) -> None:
     store = SqlStore(refuse, "main", "deltadesk")  # start-up reconcile fails quietly
     with pytest.raises(StoreUnavailable):
         store.get_item("x")
+
+
+def test_background_reconciler_finishes_a_failed_step_soon(tmp_path: Path) -> None:
+    import time
+
+    from app.store.sql_reconcile import BackgroundReconciler
+
+    store, warehouse = open_sql_store(tmp_path, cache_ttl=0)
+    store.reconciler = BackgroundReconciler(store, every=600, poll=0.05)
+    item = create(store, "incident")
+    warehouse.fail_next(f"MERGE INTO {store.sql.comments}", message=DOWN)
+    comment(store, item, "eventually visible")
+    deadline = time.monotonic() + 10
+    while store.get_detail(item.id, None).comment_count == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store.get_detail(item.id, None).comment_count == 1
+    store.close()
