@@ -42,21 +42,6 @@ class TtlCache:
                     self._data.popitem(last=False)
         return value
 
-    @property
-    def generation(self) -> int:
-        """Changes on every clear(); take it before reading, hand it to put()."""
-        return self._generation
-
-    def put(self, key: Hashable, value: Any, generation: int) -> None:
-        """Store a value read as a side product (e.g. the item of a detail page), unless a write
-        happened since `generation` was taken."""
-        if self.ttl <= 0:
-            return
-        with self._lock:
-            if generation == self._generation:
-                self._data[key] = (time.monotonic() + self.ttl, generation, value)
-                self._data.move_to_end(key)
-
     def clear(self) -> None:
         with self._lock:
             self._generation += 1

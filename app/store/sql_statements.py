@@ -68,7 +68,7 @@ class Statements:
             f"c.body, CAST(NULL AS BIGINT), c.created_at, c.created_by FROM {self.comments} AS c "
             f"WHERE c.item_id = :id")
         self.events_for = (f"SELECT {ev} FROM {self.events} AS e WHERE e.item_id = :id AND e.version > :after "
-                           f"ORDER BY e.seq")
+                           f"ORDER BY e.seq, e.created_at, e.event_id")
         self.data_version = f"SELECT count(*) AS n, max(e.created_at) AS last FROM {self.events} AS e"
         self.max_number = (f"SELECT max(CAST(substr(w.key, 5) AS BIGINT)) AS n FROM {self.items} AS w "
                            f"WHERE w.item_type = :item_type")

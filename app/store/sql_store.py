@@ -72,7 +72,6 @@ class SqlStore(ItemWrites):
         return self.cache.get(("list", query), lambda: self._list(query))
 
     def _list(self, query: ItemQuery) -> Page:
-        generation = self.cache.generation
         sql, params = self.sql.list_items(query)
         rows, _ = self.run(sql, params)
         if rows:
@@ -83,16 +82,13 @@ class SqlStore(ItemWrites):
             count_sql, count_params = self.sql.count_items(query)
             total = int(self.run(count_sql, count_params)[0][0]["n"])
         items = [item_from_row(r) for r in rows]
-        for item in items:
-            self.cache.put(("item", item.id), item, generation)
         return Page(items=items, vote_counts={r["id"]: int(r["vote_count"]) for r in rows},
                     comment_counts={r["id"]: int(r["comment_count"]) for r in rows},
                     page=query.page, page_size=query.page_size, total=total)
 
     def get_item(self, item_id: str) -> WorkItem | None:
-        return self.cache.get(("item", item_id), lambda: self._get_item(item_id))
-
-    def _get_item(self, item_id: str) -> WorkItem | None:
+        """Always fresh (never cached): the services read it right before a write to check the version
+        the caller saw, and a stale copy from before another worker's write would be a false conflict."""
         rows, _ = self.run(self.sql.get_item, {"id": item_id})
         return item_from_row(rows[0]) if rows else None
 
@@ -100,19 +96,17 @@ class SqlStore(ItemWrites):
         return self.cache.get(("detail", item_id, viewer), lambda: self._detail(item_id, viewer))
 
     def _detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
-        generation = self.cache.generation
         rows, _ = self.run(self.sql.detail_head, {"id": item_id, "viewer": viewer or ""})
         if not rows:
             return None
         head = rows[0]
         history, _ = self.run(self.sql.detail_history, {"id": item_id})
-        events = sorted((event_from_row(r) for r in history if r["kind"] == "event"), key=lambda e: e.seq)
+        events = [event_from_row(r) for r in history if r["kind"] == "event"]
+        events.sort(key=lambda e: (e.seq, e.created_at, e.event_id))
         comments = [comment_from_row({**r, "id": r["event_id"], "body": r["payload"]})
                     for r in history if r["kind"] == "comment"]
         comments.sort(key=lambda c: (c.created_at, c.id))
-        item = item_from_row(head)
-        self.cache.put(("item", item_id), item, generation)
-        return WorkItemDetail(item=item, vote_count=int(head["vote_count"]),
+        return WorkItemDetail(item=item_from_row(head), vote_count=int(head["vote_count"]),
                               comment_count=int(head["comment_count"]), my_vote=bool(head["my_vote"]),
                               events=events, comments=comments)
 
