@@ -50,8 +50,9 @@ def connect_kwargs(settings: dict[str, str]) -> dict[str, Any]:
         http_path = f"/sql/1.0/warehouses/{warehouse}"
     if not http_path:
         raise RuntimeError("STORE=databricks needs DATABRICKS_HTTP_PATH or DATABRICKS_WAREHOUSE_ID.")
-    kwargs: dict[str, Any] = {"server_hostname": host, "http_path": http_path,
-                              "user_agent_entry": "deltadesk"}
+    # Timestamps are stored and read as UTC whatever the warehouse's default time zone is.
+    kwargs: dict[str, Any] = {"server_hostname": host, "http_path": http_path, "user_agent_entry": "deltadesk",
+                              "session_configuration": {"TIMEZONE": "UTC"}}
     token = (settings.get("DATABRICKS_TOKEN") or "").strip()
     if token:
         kwargs["access_token"] = token

@@ -30,9 +30,8 @@ _SORT_KEYS = {
 
 
 def param(column: str) -> str:
-    """The parameter marker for a column, typed where a NULL or a string would be ambiguous."""
-    cast = _CASTS.get(column)
-    return f"CAST(:{column} AS {cast})" if cast else f":{column}"
+    """The parameter marker for a column value, cast to the column's type (a NULL parameter is untyped)."""
+    return f"CAST(:{column} AS {_CASTS.get(column, 'STRING')})"
 
 
 def select_list(columns: list[str], alias: str) -> str:

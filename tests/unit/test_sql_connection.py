@@ -37,7 +37,8 @@ def test_token_credentials(calls: list[dict[str, Any]]) -> None:
     connect = databricks_connector({**BASE, "DATABRICKS_TOKEN": "dapi-secret"})
     connect()
     assert calls == [{"server_hostname": "adb-123.4.azuredatabricks.net", "http_path": "/sql/1.0/warehouses/abc123",
-                      "access_token": "dapi-secret", "user_agent_entry": "deltadesk"}]
+                      "access_token": "dapi-secret", "user_agent_entry": "deltadesk",
+                      "session_configuration": {"TIMEZONE": "UTC"}}]
 
 
 def test_service_principal_oauth_m2m(calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
