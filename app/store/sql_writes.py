@@ -73,7 +73,8 @@ class ItemWrites:
                 if current.version != expected_version:
                     raise StoreConflict(current)
                 # Same version but the previous change's event is not stored yet: store it, then retry.
-                self.record_event(event_from_outbox(rows[0]["pending_event"]), required=True)
+                if rows[0]["pending_event"]:
+                    self.record_event(event_from_outbox(rows[0]["pending_event"]), required=True)
         finally:
             self.cache.clear()
         raise StoreUnavailable("The change could not be saved; try again.")
