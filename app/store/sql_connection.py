@@ -18,6 +18,7 @@ from app.services.errors import StoreUnavailable
 log = logging.getLogger(__name__)
 
 Connect = Callable[[], Any]
+CONNECTOR_RETRIES = {"_retry_stop_after_attempts_count": 10, "_retry_stop_after_attempts_duration": 90.0}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _CONCURRENCY_MARKERS = (
     "DELTA_CONCURRENT", "CONCURRENTAPPEND", "CONCURRENTDELETE", "CONCURRENTTRANSACTION",
@@ -50,9 +51,10 @@ def connect_kwargs(settings: dict[str, str]) -> dict[str, Any]:
         http_path = f"/sql/1.0/warehouses/{warehouse}"
     if not http_path:
         raise RuntimeError("STORE=databricks needs DATABRICKS_HTTP_PATH or DATABRICKS_WAREHOUSE_ID.")
-    # Timestamps are stored and read as UTC whatever the warehouse's default time zone is.
+    # Timestamps are stored and read as UTC whatever the warehouse's default time zone is. The connector
+    # retries an unreachable warehouse for 15 minutes by default; a web request gives up after 90 s.
     kwargs: dict[str, Any] = {"server_hostname": host, "http_path": http_path, "user_agent_entry": "deltadesk",
-                              "session_configuration": {"TIMEZONE": "UTC"}}
+                              "session_configuration": {"TIMEZONE": "UTC"}, **CONNECTOR_RETRIES}
     token = (settings.get("DATABRICKS_TOKEN") or "").strip()
     if token:
         kwargs["access_token"] = token

@@ -38,7 +38,8 @@ def test_token_credentials(calls: list[dict[str, Any]]) -> None:
     connect()
     assert calls == [{"server_hostname": "adb-123.4.azuredatabricks.net", "http_path": "/sql/1.0/warehouses/abc123",
                       "access_token": "dapi-secret", "user_agent_entry": "deltadesk",
-                      "session_configuration": {"TIMEZONE": "UTC"}}]
+                      "session_configuration": {"TIMEZONE": "UTC"}, "_retry_stop_after_attempts_count": 10,
+                      "_retry_stop_after_attempts_duration": 90.0}]
 
 
 def test_service_principal_oauth_m2m(calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
