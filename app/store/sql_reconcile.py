@@ -48,8 +48,8 @@ def reconcile(store: SqlStore) -> dict[str, int]:
 
 
 class BackgroundReconciler:
-    """Runs reconcile() every `every` seconds, and within `poll` seconds after a write reported an
-    unfinished step, on a daemon thread (with its own warehouse connection)."""
+    """Runs reconcile() on a daemon thread (with its own warehouse connection): at once, then every
+    `every` seconds, and within `poll` seconds after a write reported an unfinished step."""
 
     def __init__(self, store: SqlStore, every: float, poll: float = 15.0) -> None:
         self.store = store
@@ -61,8 +61,8 @@ class BackgroundReconciler:
         self._thread.start()
 
     def _loop(self) -> None:
-        last = time.monotonic()
-        while not self._stop.wait(self.poll):
+        last = float("-inf")  # the first pass runs at once: a worker finishes what a crash left behind
+        while True:
             if self.dirty.is_set() or time.monotonic() - last >= self.every:
                 self.dirty.clear()
                 last = time.monotonic()
@@ -70,7 +70,10 @@ class BackgroundReconciler:
                     reconcile(self.store)
                 except StoreUnavailable:
                     self.dirty.set()
-                    log.warning("background reconcile failed; retrying later")
+                    log.warning("background reconcile failed (warehouse down, or tables missing: run "
+                                "`flask --app wsgi db-init`); retrying later")
+            if self._stop.wait(self.poll):
+                return
 
     def stop(self) -> None:
         self._stop.set()

@@ -158,4 +158,4 @@ def open_databricks_store(settings: dict[str, str]) -> SqlStore:
     from app.store.sql_connection import databricks_connector
 
     return SqlStore(databricks_connector(settings), settings["DATABRICKS_CATALOG"], settings["DATABRICKS_SCHEMA"],
-                    reconcile_every=RECONCILE_EVERY)
+                    recover=False, reconcile_every=RECONCILE_EVERY)

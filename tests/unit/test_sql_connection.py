@@ -81,6 +81,8 @@ def test_store_databricks_selects_the_sql_store(calls: list[dict[str, Any]], tmp
     store = app.extensions["dd_store"]
     assert isinstance(store, SqlStore)
     assert store.sql.items == "`main`.`deltadesk`.`work_items`"
+    assert store.reconciler is not None  # start-up recovery runs in the background, not in create_app
+    store.close()
     assert Config.from_env({"STORE": "databricks"})["STORE"] == "databricks"
 
 
