@@ -37,3 +37,17 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
         backend, _ = open_sql_store(tmp_path)
     yield backend
     backend.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(params=BACKENDS)
+def two_instances(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[object, object]]:
+    """Two store instances over the same data, like two workers of one deployment."""
+    if request.param == "embedded":
+        first: object = DeltaStore(tmp_path / "data")
+        second: object = DeltaStore(tmp_path / "data")
+    else:
+        first, warehouse = open_sql_store(tmp_path)
+        second = SqlStore(warehouse.connect, "deltadesk_test", "tickets")
+    yield first, second
+    for backend in (first, second):
+        backend.close()  # type: ignore[attr-defined]

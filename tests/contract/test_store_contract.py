@@ -280,3 +280,19 @@ def test_tokens(store: Any) -> None:
     assert (revoked.active, revoked.revoked_by, revoked.revoked_at) == (False, "admin@example.com", T0 + 2 * H)
     assert store.find_token("cd" * 32).active
     assert store.revoke_token(new_id(), "admin@example.com", T0) is False
+
+
+# ---- several instances (workers) over the same data -----------------------------------------
+def test_instances_see_each_others_writes_and_conflict_correctly(two_instances: tuple[Any, Any]) -> None:
+    a, b = two_instances
+    item = create(a, "incident")
+    assert b.get_item(item.id) == item
+    assert create(b, "incident").key == "INC-2"
+    changed = update(a, item, 1, title="Changed by the first worker")
+    assert b.get_item(item.id) == changed
+    with pytest.raises(StoreConflict) as conflict:
+        update(b, item, 1, title="Stale edit on the second worker")
+    assert conflict.value.current.title == "Changed by the first worker"
+    assert vote(b, changed, "x@example.com") == (True, 1)
+    assert vote(a, changed, "x@example.com") == (False, 1)
+    assert [e.seq for e in b.events_for(item.id)] == [1, 2, 3]
