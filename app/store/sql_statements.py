@@ -138,8 +138,9 @@ class Statements:
 
     def _build_tokens(self) -> None:
         cols = ", ".join(TOKEN_COLUMNS)
-        self.insert_token = (f"INSERT INTO {self.tokens} ({cols}) VALUES "
-                             f"({', '.join(param(c) for c in TOKEN_COLUMNS)})")
+        self.insert_token = (
+            f"MERGE INTO {self.tokens} AS t USING (SELECT {', '.join(f'{param(c)} AS {c}' for c in TOKEN_COLUMNS)}) "
+            f"AS s ON t.id = s.id WHEN NOT MATCHED THEN INSERT ({cols}) VALUES ({select_list(TOKEN_COLUMNS, 's')})")
         self.find_token = f"SELECT {cols} FROM {self.tokens} WHERE token_hash = :token_hash"
         self.list_tokens = f"SELECT {cols} FROM {self.tokens} ORDER BY created_at, id"
         self.revoke_token = (f"UPDATE {self.tokens} SET revoked_at = CAST(:revoked_at AS TIMESTAMP), "

@@ -12,8 +12,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from app.models import ApiToken, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import DomainError, StoreUnavailable
@@ -26,7 +25,6 @@ from app.store.sql_statements import Statements
 from app.store.sql_writes import ItemWrites
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 ATTEMPTS = 6
 RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
@@ -49,19 +47,23 @@ class SqlStore(ItemWrites):
 
     # ---- running statements -------------------------------------------------------------
     def run(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int]:
-        """One statement, retried on Delta concurrent-modification errors; else StoreUnavailable."""
-        return self.retrying(lambda: self.pool.run(sql, params))
-
-    def retrying(self, step: Callable[[], T], attempts: int = ATTEMPTS) -> T:
-        """Run `step` (a whole read-modify-write, or one idempotent statement) until it wins its race."""
-        for attempt in range(attempts):
+        """One statement, retried on Delta concurrent-modification errors and once on a fresh connection
+        after any other failure (an idle session the warehouse expired); else StoreUnavailable. Every
+        statement is safe to re-run: reads, MERGEs keyed on ids, guarded DELETEs and compare-and-set
+        UPDATEs whose outcome the writers check (see sql_writes.py)."""
+        reconnected = False
+        for attempt in range(ATTEMPTS):
             try:
-                return step()
+                return self.pool.run(sql, params)
             except (DomainError, StoreConflict, LookupError):
                 raise
             except Exception as exc:
-                if is_concurrency_error(exc) and attempt < attempts - 1:
+                if is_concurrency_error(exc) and attempt < ATTEMPTS - 1:
                     time.sleep(random.uniform(0, 0.05 * 2 ** attempt))
+                    continue
+                if not is_concurrency_error(exc) and not reconnected:
+                    reconnected = True
+                    log.warning("SQL statement failed (%s); retrying once on a new connection", exc)
                     continue
                 log.exception("SQL store statement failed")
                 raise StoreUnavailable("The ticket database did not accept the request; try again.") from exc

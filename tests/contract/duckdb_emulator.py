@@ -62,13 +62,15 @@ class EmulatedWarehouse:
         return EmulatedConnection(self)
 
     def fail_next(self, fragment: str, times: int = 1,
-                  message: str = "[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.") -> None:
-        """The next `times` statements containing `fragment` fail with `message` (nothing is run)."""
-        self.failures.append([fragment, times, message])
+                  message: str = "[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.",
+                  after: bool = False) -> None:
+        """The next `times` statements containing `fragment` fail with `message`: before running (nothing
+        written) or, with after=True, once they ran (the reply is lost: the caller cannot tell)."""
+        self.failures.append([fragment, times, message, after])
 
-    def _injected(self, sql: str) -> str | None:
+    def _injected(self, sql: str, after: bool) -> str | None:
         for failure in self.failures:
-            if failure[0] in sql and failure[1] > 0:
+            if failure[0] in sql and failure[1] > 0 and failure[3] == after:
                 failure[1] -= 1
                 return failure[2]
         return None
@@ -118,7 +120,7 @@ class EmulatedCursor:
         is_dml, sql = translate(operation)
         with warehouse.lock:
             warehouse.executed.append(operation)
-            failure = warehouse._injected(operation)
+            failure = warehouse._injected(operation, after=False)
             if failure:
                 raise ServerOperationError(failure)
             if self._emulate_properties(operation):
@@ -133,6 +135,9 @@ class EmulatedCursor:
                 self.description = result.description
                 self._rows = result.fetchall() if result.description else []
                 self.rowcount = len(self._rows)
+            lost_reply = warehouse._injected(operation, after=True)
+            if lost_reply:
+                raise ServerOperationError(lost_reply)
         return self
 
     def _emulate_properties(self, operation: str) -> bool:
