@@ -98,6 +98,9 @@ class Statements:
         self.insert_comment = (
             f"MERGE INTO {self.comments} AS t USING (SELECT {', '.join(f'{param(c)} AS {c}' for c in ccols)}) AS s "
             f"ON t.id = s.id WHEN NOT MATCHED THEN INSERT ({', '.join(ccols)}) VALUES ({select_list(ccols, 's')})")
+        self._build_votes()
+
+    def _build_votes(self) -> None:
         self.vote_state = (
             f"SELECT count(*) AS n, coalesce(max(CASE WHEN v.voter = :voter THEN 1 ELSE 0 END), 0) AS mine "
             f"FROM {self.votes} AS v WHERE v.item_id = :item_id")
