@@ -130,11 +130,9 @@ class SqlStore(ItemWrites):
         self.cache.clear()
 
     def find_token(self, token_hash: str) -> ApiToken | None:
-        def load() -> ApiToken | None:
-            rows, _ = self.run(self.sql.find_token, {"token_hash": token_hash})
-            return token_from_row(rows[0]) if rows else None
-
-        return self.cache.get(("token", token_hash), load)
+        """Never cached: a token revoked through any worker must stop working at once everywhere."""
+        rows, _ = self.run(self.sql.find_token, {"token_hash": token_hash})
+        return token_from_row(rows[0]) if rows else None
 
     def list_tokens(self) -> list[ApiToken]:
         return [token_from_row(r) for r in self.run(self.sql.list_tokens)[0]]

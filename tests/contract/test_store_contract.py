@@ -296,3 +296,15 @@ def test_instances_see_each_others_writes_and_conflict_correctly(two_instances: 
     assert vote(b, changed, "x@example.com") == (True, 1)
     assert vote(a, changed, "x@example.com") == (False, 1)
     assert [e.seq for e in b.events_for(item.id)] == [1, 2, 3]
+
+
+def test_token_revocation_is_seen_at_once_by_other_instances(two_instances: tuple[Any, Any]) -> None:
+    a, b = two_instances
+    if not hasattr(a, "add_token"):
+        pytest.skip(f"{type(a).__name__} has no TokenStore methods on this branch (the api branch adds them)")
+    token = ApiToken(id=new_id(), name="ci", token_hash="fe" * 32, user_id="ci@example.com",
+                     created_at=T0, created_by="admin@example.com")
+    a.add_token(token)
+    assert b.find_token("fe" * 32).active
+    assert b.revoke_token(token.id, "admin@example.com", T0 + H)
+    assert not a.find_token("fe" * 32).active
