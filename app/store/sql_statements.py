@@ -160,13 +160,15 @@ class Statements:
         descending = q.descending and q.sort != "triage"
         direction = "DESC" if descending else "ASC"
         order = ", ".join(f"{k} {direction}" for k in [*_SORT_KEYS[q.sort], "w.id"])
-        params.update(limit=q.page_size, offset=(q.page - 1) * q.page_size)
+        # LIMIT/OFFSET take integer literals (older runtimes accept markers only in expressions); both are
+        # ints computed here, never text from a request.
+        limit, offset = int(q.page_size), (int(q.page) - 1) * int(q.page_size)
         sql = (
             f"SELECT {select_list(ITEM_COLUMNS, 'w')}, coalesce(vc.n, 0) AS vote_count, "
             f"coalesce(cc.n, 0) AS comment_count, count(*) OVER () AS total_count FROM {self.items} AS w "
             f"LEFT JOIN (SELECT item_id, count(*) AS n FROM {self.votes} GROUP BY item_id) AS vc ON vc.item_id = w.id "
             f"LEFT JOIN (SELECT item_id, count(*) AS n FROM {self.comments} GROUP BY item_id) AS cc "
-            f"ON cc.item_id = w.id WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset")
+            f"ON cc.item_id = w.id WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}")
         return sql, params
 
     def count_items(self, q: ItemQuery) -> tuple[str, dict[str, object]]:
