@@ -83,19 +83,27 @@ def import_store(store: Any, folder: Path) -> dict[str, int]:
     return {name: len(rows) for name, rows in data.items()}
 
 
+KEYS = {"work_items": ["id"], "work_item_events": ["event_id"], "work_item_comments": ["id"],
+        "work_item_votes": ["item_id", "voter"], "api_tokens": ["id"]}
+
+
 def _insert_sql(store: Any, name: str, rows: list[dict[str, Any]]) -> None:
-    """Multi-row INSERTs within the warehouse's parameter limits."""
+    """Multi-row MERGEs (insert when the key is absent) within the warehouse's parameter limits, so a
+    re-run, or a reconciler of a running app filling in the same rows, never duplicates one."""
     from app.store.sql_statements import param
 
     columns = table_defs()[name].columns
     per_batch = max(1, MAX_MARKERS // len(columns))
     target = f"{store.sql.catalog}.{store.sql.schema}.`{name}`"
+    on = " AND ".join(f"t.{k} = s.{k}" for k in KEYS[name])
+    insert = f"INSERT ({', '.join(columns)}) VALUES ({', '.join('s.' + c for c in columns)})"
     for batch in _batches(rows, per_batch):
         values, params = [], {}
         for i, row in enumerate(batch):
             values.append("(" + ", ".join(param(c).replace(f":{c}", f":r{i}_{c}") for c in columns) + ")")
             params.update({f"r{i}_{c}": row.get(c) for c in columns})
-        store.run(f"INSERT INTO {target} ({', '.join(columns)}) VALUES {', '.join(values)}", params)
+        source = f"SELECT * FROM VALUES {', '.join(values)} AS v({', '.join(columns)})"
+        store.run(f"MERGE INTO {target} AS t USING ({source}) AS s ON {on} WHEN NOT MATCHED THEN {insert}", params)
 
 
 def _batches(rows: list[dict[str, Any]], per_batch: int) -> Iterator[list[dict[str, Any]]]:
