@@ -25,6 +25,10 @@ def open_store(config: Config) -> Store:
         from app.store.delta_store import DeltaStore
 
         return DeltaStore(config.data_dir)
+    if kind == "databricks":
+        from app.store.sql_store import open_databricks_store
+
+        return open_databricks_store(config.values)
     raise RuntimeError(f"Unknown STORE {kind!r}: use 'embedded' or 'databricks'.")
 
 

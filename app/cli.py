@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -24,6 +26,7 @@ def _fail(exc: DomainError) -> click.ClickException:
 
 def register(app: Flask) -> None:
     """Attach DeltaDesk's commands to `flask --app wsgi ...`."""
+    _register_storage_commands(app)
 
     @app.cli.command("seed")
     @click.option("--scenario", default=None, help="default | empty | large (defaults to MOCK_SCENARIO)")
@@ -88,3 +91,66 @@ def register(app: Flask) -> None:
         except DomainError as exc:
             raise _fail(exc) from None
         click.echo(f"Revoked {token_id}.")
+
+
+
+def _sql_store() -> Any:
+    """The running SqlStore, or a clear error when STORE is not databricks."""
+    store = current_app.extensions["dd_store"]
+    if not hasattr(store, "sql"):
+        raise click.ClickException("This command needs STORE=databricks (and the DATABRICKS_* settings).")
+    return store
+
+
+def _register_storage_commands(app: Flask) -> None:
+    """Databricks catalog objects, crash reconciliation, and moving data between stores."""
+
+    @app.cli.command("db-init")
+    def db_init() -> None:
+        """Create the schema and tables from schemas/*.sql in DATABRICKS_CATALOG.DATABRICKS_SCHEMA (idempotent)."""
+        from app.store.sql_admin import db_init as run_init
+
+        for line in run_init(_sql_store()):
+            click.echo(line)
+
+    @app.cli.command("db-check")
+    def db_check() -> None:
+        """Verify the live tables have every needed column and table property; exit 1 when not."""
+        from app.store.sql_admin import db_check as run_check
+
+        problems = run_check(_sql_store())
+        for problem in problems:
+            click.echo(f"PROBLEM: {problem}")
+        if problems:
+            raise SystemExit(1)
+        click.echo("All tables, columns and properties are in place.")
+
+    @app.cli.command("db-reconcile")
+    def db_reconcile() -> None:
+        """Store events, comments and votes that an interrupted write left unfinished (idempotent)."""
+        from app.store.sql_reconcile import reconcile
+
+        click.echo(json.dumps(reconcile(_sql_store())))
+
+    @app.cli.command("export")
+    @click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder for <table>.jsonl files and manifest.json")
+    def export(folder: Path) -> None:
+        """Copy every table of the configured store (STORE) into a folder, history included."""
+        from app.store.export import export_store
+
+        counts = export_store(current_app.extensions["dd_store"], folder)
+        click.echo(f"Exported to {folder}: {json.dumps(counts)}")
+
+    @app.cli.command("import")
+    @click.option("--from", "folder", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+                  help="Folder written by `flask export`")
+    def import_(folder: Path) -> None:
+        """Load an export into the configured, empty store (ids, keys, versions and history kept)."""
+        from app.store.export import import_store
+
+        try:
+            counts = import_store(current_app.extensions["dd_store"], folder)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Imported from {folder}: {json.dumps(counts)}")
