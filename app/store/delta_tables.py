@@ -106,16 +106,16 @@ class DeltaTableHandle:
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         return self._merge(rows, predicate).when_not_matched_insert_all().execute()
 
-    def sync_presence(self, rows: list[dict[str, Any]], present: list[bool], keys: list[str]) -> dict[str, Any]:
-        """Make each row exist (present) or not exist (absent) in the table, in one commit."""
+    def sync_presence(self, rows: list[dict[str, Any]], present: list[bool], keys: list[str]) -> None:
+        """Make each row exist (present) or not exist (absent) in the table. Two merges, because one
+        merge with a conditional insert checks NOT NULL on the rows it does not insert (delta-rs)."""
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        updates = {c: f"s.{c}" for c in self.schema.names}
-        return (
-            self._merge(rows, predicate, {"present": pa.array(present, pa.bool_())})
-            .when_matched_delete(predicate="s.present = false")
-            .when_not_matched_insert(updates=updates, predicate="s.present = true")
-            .execute()
-        )
+        wanted = [row for row, keep in zip(rows, present, strict=True) if keep]
+        gone = [row for row, keep in zip(rows, present, strict=True) if not keep]
+        if gone:
+            self._merge(gone, predicate).when_matched_delete().execute()
+        if wanted:
+            self._merge(wanted, predicate).when_not_matched_insert_all().execute()
 
 
 def embedded_properties(definition: TableDef) -> dict[str, str]:
