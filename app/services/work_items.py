@@ -230,10 +230,15 @@ class WorkItemService:
     def vote(self, actor: Actor | None, item_id: str, voted: bool = True) -> tuple[bool, int]:
         """Cast (or withdraw) the caller's vote; idempotent. Returns (voted, vote_count)."""
         actor = self._require(actor, Role.REPORTER, "vote")
-        item = self._load(item_id)
+        if not item_id:
+            raise NotFound("No work item with an empty id.")
         event_type = EventType.VOTED if voted else EventType.UNVOTED
-        event = self._event(item, event_type, actor, {"voter": actor.id}, version=item.version, at=self.clock())
-        _, count = self.store.set_vote(item.id, actor.id, voted, event)
+        event = Event(event_id=new_id(), item_id=item_id, seq=0, event_type=event_type.value,
+                      payload={"voter": actor.id}, version=0, created_at=self.clock(), created_by=actor.id)
+        try:  # no separate read: the store checks the item exists and stamps its version (one round trip less)
+            _, count = self.store.set_vote(item_id, actor.id, voted, event)
+        except LookupError:
+            raise NotFound(f"No work item with id {item_id[:64]!r}.") from None
         return voted, count
 
     # ---- helpers -------------------------------------------------------------------------

@@ -63,7 +63,8 @@ class Store(Protocol):
     def add_comment(self, comment: Comment, event: Event) -> Comment: ...
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
-        """Cast or withdraw a vote; returns (changed, vote_count). No event when nothing changed."""
+        """Cast or withdraw a vote; returns (changed, vote_count). No event when nothing changed.
+        The store stamps the event with the item's current version; LookupError when there is no item."""
         ...
 
     def data_version(self) -> str:

@@ -158,9 +158,12 @@ class DeltaStore:
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
         def build(ctx: BatchContext) -> tuple[Event | None, Keys, Callable[[], tuple[bool, int]]]:
+            item = self.model.items.get(item_id)
+            if item is None:
+                raise LookupError(item_id)
             if self.model.has_vote(item_id, voter) == voted:
                 return None, {}, lambda: (False, self.model.vote_count(item_id))
-            numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id))
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id), version=item.version)
             return numbered, {"votes": [[item_id, voter]]}, lambda: (True, self.model.vote_count(item_id))
 
         return self._commits.run(item_id, build)

@@ -102,7 +102,8 @@ class Statements:
 
     def _build_votes(self) -> None:
         self.vote_state = (
-            f"SELECT count(*) AS n, coalesce(max(CASE WHEN v.voter = :voter THEN 1 ELSE 0 END), 0) AS mine "
+            f"SELECT count(*) AS n, coalesce(max(CASE WHEN v.voter = :voter THEN 1 ELSE 0 END), 0) AS mine, "
+            f"(SELECT max(w.version) FROM {self.items} AS w WHERE w.id = :item_id) AS item_version "
             f"FROM {self.votes} AS v WHERE v.item_id = :item_id")
         vcols = table_defs()["work_item_votes"].columns
         self.insert_vote = (

@@ -91,9 +91,12 @@ class ItemWrites:
 
     def set_vote(self: SqlStore, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
         rows, _ = self.run(self.sql.vote_state, {"item_id": item_id, "voter": voter})
+        if rows[0]["item_version"] is None:
+            raise LookupError(item_id)
         count, mine = int(rows[0]["n"]), bool(rows[0]["mine"])
         if mine == voted:
             return False, count
+        event = dataclasses.replace(event, version=int(rows[0]["item_version"]))
         try:
             self.record_event(event, required=True)
             if voted:

@@ -60,9 +60,10 @@ def test_each_write_takes_at_most_three_statements(store: SqlStore) -> None:
     assert counted(store, lambda: service.update(TRIAGER, item_id, 1, {"priority": "p1"})) == 3
     assert counted(store, lambda: service.transition(TRIAGER, item_id, "triaged", 2)) == 3
     assert counted(store, lambda: service.comment(REPORTER, item_id, "Same here")) == 3
-    # A vote: the service reads the item (one statement, never cached: see SqlStore.get_item), then at
-    # most three statements in the store; an unchanged vote stops after the first.
-    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4
+    # A vote: the store's first statement reads the vote state and the item's version together, then
+    # the event and the vote row; an unchanged vote stops after the first.
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 3
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 1
     first, again = _vote_event(store, item_id), _vote_event(store, item_id)
     assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, first)) == 3
     assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, again)) == 1
@@ -82,8 +83,8 @@ def test_repeated_reads_are_served_from_the_cache_until_this_instance_writes(tmp
     assert counted(store, lambda: service.list(REPORTER, {})) == 0
     assert counted(store, lambda: service.detail(item_id, REPORTER)) == 2
     assert counted(store, lambda: service.detail(item_id, REPORTER)) == 0
-    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4  # item read + 3 (writes clear the cache)
-    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 2  # unchanged: item read + vote state
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 3  # state + event + row; clears the cache
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 1  # unchanged: the vote state alone
     view = service.get(item_id, REPORTER)
     assert (view.vote_count, view.my_vote) == (1, True)
     assert service.list(REPORTER, {}).vote_counts[item_id] == 1
