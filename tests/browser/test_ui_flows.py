@@ -92,6 +92,7 @@ def test_conflict_from_a_second_browser_is_recovered_without_losing_text(new_con
     alice = sign_in(new_context(), "alice@example.com")
     alice.goto("/work-items?type=incident&q=number+5")
     alice.locator(".row-link").first.click()
+    alice.wait_for_url(re.compile(r"/work-items/[0-9a-f-]{8,}$"))
     detail_url = alice.url
     root = sign_in(new_context(), "root@example.com")
     root.goto(detail_url)
