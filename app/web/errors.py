@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app, jsonify, redirect, request, url_
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.context import current_actor
+from app.models import Priority, Severity
 from app.services.errors import DomainError, Unauthenticated, VersionConflict
 from app.web.rendering import render_fragment, wants_fragment
 from app.web.timeline import LONG_FIELDS, describe, reapply_fields
@@ -106,11 +107,17 @@ def conflict_response(exc: VersionConflict) -> Response:
     reapply, untouched = reapply_fields(change, exc.events_since)
     context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
-               "active_section": "tickets"}
+               "active_section": "tickets", "choices": _choices()}
     if wants_fragment():
         headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
         return render_fragment("work_items/_conflict_modal.html", 409, headers, **context)
     return render_fragment("work_items/conflict.html", 409, **context)
+
+
+def _choices() -> dict[str, list[str]]:
+    """Options for the choice fields of a re-applied edit (shown as selects, like the edit form)."""
+    return {"priority": [p.value for p in Priority], "severity": [s.value for s in Severity],
+            "platform": current_app.extensions["dd_config"].platforms}
 
 
 def init_error_handlers(app: Flask) -> None:

@@ -44,6 +44,7 @@ def test_keyboard_triage_on_the_queue(new_context):
     next_title = page.locator("[data-row].is-selected .row-link").inner_text()
     assert next_title != title  # the triaged item left the top of the queue
     page.keyboard.press("o")
+    page.wait_for_url(re.compile(r"/work-items/[0-9a-f-]{8,}$"))  # loaded, shortcuts listening
     expect(page.locator("h1")).to_have_text(next_title)
     page.keyboard.press("v")
     expect(page.locator("#meta-votes")).to_have_text("1")

@@ -61,6 +61,9 @@ def test_filters_pagination_and_back_button(new_context):
     page.wait_for_url(re.compile(r"q=access\+3"))
     expect(page.locator("[data-row]")).to_have_count(1)
     expect(page.locator(".row-link")).to_have_text("Request for access 3")
+    page.get_by_label("Mine").check()
+    page.wait_for_url(re.compile(r"mine=1"))
+    expect(page.locator(".empty-state")).to_contain_text("No work items match")
 
 
 def test_comment_vote_and_transition_on_the_detail_page(new_context):
@@ -89,6 +92,7 @@ def test_conflict_from_a_second_browser_is_recovered_without_losing_text(new_con
     alice = sign_in(new_context(), "alice@example.com")
     alice.goto("/work-items?type=incident&q=number+5")
     alice.locator(".row-link").first.click()
+    alice.wait_for_url(re.compile(r"/work-items/[0-9a-f-]{8,}$"))
     detail_url = alice.url
     root = sign_in(new_context(), "root@example.com")
     root.goto(detail_url)

@@ -186,3 +186,12 @@ def test_detail_and_new_serve_fragments_to_htmx(client, make_item):
     assert {"HX-Request", "HX-Request-Type"} <= set(detail.vary)
     form = client.get("/work-items/new?item_type=improvement", headers=HTMX).get_data(as_text=True)
     assert form.lstrip().startswith('<form id="item-form"') and 'name="problem"' in form
+
+
+def test_reapplied_choice_fields_are_selects_with_the_users_value(app, client, make_item):
+    item = make_item()
+    app.extensions["deltadesk"].work_items.update(ALICE, item.id, 1, {"assignee": "erin@example.com"})
+    html = post(client, f"/work-items/{item.id}/edit", {"expected_version": 1, "priority": "p2"},
+                htmx=True).get_data(as_text=True)
+    assert '<select id="reapply-priority" name="priority">' in html
+    assert '<option value="p2" selected>p2</option>' in html
