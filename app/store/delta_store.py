@@ -209,6 +209,17 @@ class DeltaStore:
                 self._apply(intent["op"], recovering=True)
             self._intents.done(path)
 
+    # ---- bulk loading -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the writer lock (for bulk loads in app/store/bulk.py)."""
+        with self._lock.held():
+            yield
+
+    def reload_unlocked(self) -> None:
+        """Re-read every table into the read model; the caller holds `exclusive()`."""
+        self._load()
+
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
         """Compact small files, write a checkpoint and vacuum files older than the retention."""
