@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import json
 import logging
 import threading
@@ -16,13 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from deltalake.exceptions import DeltaError
 
 from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle
+from app.store.delta_tables import DeltaTableHandle, column_lists, runs
 from app.store.faults import fault_point
 from app.store.intents import IntentLog, WriterLock, coerce_row
 from app.store.read_model import ReadModel, event_to_row
@@ -64,16 +66,43 @@ class DeltaStore:
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
-        items = self.tables[ITEMS].read_all().drop_columns(["pending_event"]).to_pylist()
-        events_handle = self.tables[EVENTS]
-        events = events_handle.read_all()
-        self._events_version = events_handle.version()
-        names = events_handle.schema.names
-        columns = [events[n].to_pylist() for n in names]
-        event_rows = list(zip(*columns, strict=True)) if events.num_rows else []
-        comments = self.tables[COMMENTS].read_all().to_pylist()
-        votes = self.tables[VOTES].read_all().to_pylist()
-        self.model.load(items, event_rows, comments, votes)
+        """Read every table into the read model, with the cyclic GC paused (millions of new objects
+        would trigger it again and again) and the result frozen out of later GC passes, which would
+        otherwise walk the whole model and stall requests."""
+        gc.disable()
+        try:
+            self._read_tables()
+        finally:
+            gc.enable()
+            gc.freeze()
+            pa.default_memory_pool().release_unused()
+
+    def _read_tables(self) -> None:
+        """Columnar conversion of every table, grouped per item by sorting in Arrow (no per-row
+        Python work beyond building the values); ids are shared between tables (see column_lists)."""
+        strings: dict[str, str] = {}
+        items_table = self.tables[ITEMS].read_all().drop_columns(["pending_event"])
+        cols = column_lists(items_table, strings, interned=("id", "created_by", "updated_by", "assignee", "platform"))
+        items = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+        self._events_version = self.tables[EVENTS].version()
+        events = self._grouped(EVENTS, [("item_id", "ascending"), ("seq", "ascending")], strings,
+                               ("item_id", "event_type", "created_by"))
+        comments = self._grouped(COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")],
+                                 strings, ("item_id", "created_by"))
+        table = self.tables[VOTES].read_all().sort_by("item_id")
+        cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",))
+        voters, times = cols["voter"], cols["created_at"]
+        votes = {strings.get(key, key): dict(zip(voters[a:b], times[a:b], strict=True))
+                 for key, a, b in runs(table, "item_id")}
+        self.model.load(items, events, comments, votes)
+
+    def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
+                 interned: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+        """A table's rows as tuples (timestamps in epoch micros) grouped by item_id, in `order`."""
+        table = self.tables[name].read_all().sort_by(order)
+        cols = column_lists(table, strings, interned=interned, micros=("created_at",))
+        rows = list(zip(*(cols[n] for n in self.tables[name].schema.names), strict=True))
+        return {strings.get(key, key): rows[a:b] for key, a, b in runs(table, "item_id")}
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked."""

@@ -44,3 +44,49 @@ class SortedIndex:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def key_of(self, item_id: str) -> tuple[Any, ...]:
+        return self._key_of[item_id]
+
+    def page(self, ids: set[str] | None, descending: bool, start: int, size: int) -> list[WorkItem]:
+        """Items start..start+size in index order, among `ids` (None: all).
+
+        Small candidate sets are sorted directly; large ones are found by walking the index, which
+        stops as soon as the page is full (so a first page of a broad filter touches few items)."""
+        if ids is None and descending:
+            high = len(self._items) - start
+            return self._items[max(0, high - size):high][::-1] if high > 0 else []
+        if ids is None:
+            return self._items[start:start + size]
+        if len(ids) * 8 <= len(self._items):
+            keys = sorted((self._key_of[i] for i in ids), reverse=descending)[start:start + size]
+            return [self._items[bisect.bisect_left(self._keys, k)] for k in keys]
+        found: list[WorkItem] = []
+        wanted = start + size
+        for item in self.iterate(descending):
+            if item.id in ids:
+                found.append(item)
+                if len(found) == wanted:
+                    break
+        return found[start:]
+
+
+class Postings:
+    """For each (field, value): the set of item ids having it; kept current as items change."""
+
+    FIELDS = ("item_type", "state", "platform", "assignee", "created_by")
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple[str, Any], set[str]] = {}
+
+    def put(self, old: WorkItem | None, new: WorkItem) -> None:
+        for name in self.FIELDS:
+            before, after = (getattr(old, name) if old else None), getattr(new, name)
+            if old is not None and before == after:
+                continue
+            if old is not None:
+                self._sets.get((name, before), set()).discard(new.id)
+            self._sets.setdefault((name, after), set()).add(new.id)
+
+    def ids(self, name: str, value: Any) -> set[str]:
+        return self._sets.get((name, value), set())

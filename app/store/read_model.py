@@ -15,10 +15,12 @@ from typing import Any
 
 from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery
-from app.store.indexes import SortedIndex
+from app.store.delta_tables import from_micros, to_micros
+from app.store.indexes import Postings, SortedIndex
 
-EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Columns of work_item_events; created_at as epoch microseconds (half a datetime's memory, 500k rows).
+EventRow = tuple[str, str, int, str, str, int, int, str]
+CommentRow = tuple[str, str, str, int, str]  # columns of work_item_comments, created_at likewise
 _INITIAL_STATES = {"new", "proposed", "submitted"}
 
 
@@ -26,14 +28,18 @@ def _rank(priority: str) -> int:
     return int(priority[1]) if priority and len(priority) == 2 else 9
 
 
+def comment_from_row(row: CommentRow) -> Comment:
+    return Comment(row[0], row[1], row[2], from_micros(row[3]), row[4])
+
+
 def event_from_row(row: EventRow) -> Event:
-    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], from_micros(row[6]), row[7])
 
 
 def event_to_row(event: Event) -> EventRow:
     return (
         event.event_id, event.item_id, event.seq, event.event_type, event.payload_json(),
-        event.version, event.created_at, event.created_by,
+        event.version, to_micros(event.created_at), event.created_by,
     )
 
 
@@ -45,10 +51,11 @@ class ReadModel:
         self.items: dict[str, WorkItem] = {}
         self.max_number: dict[str, int] = {}
         self.events: dict[str, list[EventRow]] = {}
-        self.comments: dict[str, list[Comment]] = {}
-        self.votes: dict[str, dict[str, dt.datetime]] = {}
-        self.voted_by: dict[str, set[str]] = {}
+        self.comments: dict[str, list[CommentRow]] = {}
+        self.votes: dict[str, dict[str, int]] = {}
+        self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
         self._haystack: dict[str, str] = {}
+        self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
             "created_at": SortedIndex(lambda it: (it.created_at, it.id)),
             "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
@@ -63,23 +70,17 @@ class ReadModel:
     def load(
         self,
         items: Iterable[dict[str, Any]],
-        events: Iterable[EventRow],
-        comments: Iterable[dict[str, Any]],
-        votes: Iterable[dict[str, Any]],
+        events: dict[str, list[EventRow]],
+        comments: dict[str, list[CommentRow]],
+        votes: dict[str, dict[str, int]],
     ) -> None:
-        """Replace the whole state with rows read from the tables."""
+        """Replace the whole state with rows read from the tables, already grouped per item:
+        events in seq order, comments in (created_at, id) order, votes as voter -> epoch micros."""
         with self.lock:
             self.__init__()  # type: ignore[misc]
             for row in items:
-                self._put_item(WorkItem.from_dict(row), reindex=False)
-            for ev in sorted(events, key=lambda r: (r[1], r[2])):
-                self.events.setdefault(ev[1], []).append(ev)
-            for c in comments:
-                self.comments.setdefault(c["item_id"], []).append(Comment(**c))
-            for lst in self.comments.values():
-                lst.sort(key=lambda c: (c.created_at, c.id))
-            for v in votes:
-                self._put_vote(v["item_id"], v["voter"], v["created_at"], reindex=False)
+                self._put_item(WorkItem(**{**row, "description": row["description"] or ""}), reindex=False)
+            self.events, self.comments, self.votes = events, comments, votes
             everything = list(self.items.values())
             for index in self.indexes.values():
                 index.rebuild(everything)
@@ -87,6 +88,8 @@ class ReadModel:
     # ---- folding events ------------------------------------------------------------------
     def apply(self, row: EventRow) -> None:
         """Move the state forward by one audit event (idempotent per event id)."""
+        if isinstance(row[6], dt.datetime):
+            row = (*row[:6], to_micros(row[6]), row[7])
         with self.lock:
             item_id, event_type = row[1], row[3]
             history = self.events.setdefault(item_id, [])
@@ -99,8 +102,7 @@ class ReadModel:
             elif event_type in (EventType.UPDATED, EventType.STATE_CHANGED):
                 self._apply_change(row, payload)
             elif event_type == EventType.COMMENTED:
-                comment = Comment(row[0], item_id, payload["body"], row[6], row[7])
-                self.comments.setdefault(item_id, []).append(comment)
+                self.comments.setdefault(item_id, []).append((row[0], item_id, payload["body"], row[6], row[7]))
             elif event_type == EventType.VOTED:
                 self._put_vote(item_id, payload.get("voter", row[7]), row[6])
             elif event_type == EventType.UNVOTED:
@@ -117,10 +119,11 @@ class ReadModel:
             if isinstance(values.get("needed_by"), str):
                 values["needed_by"] = dt.date.fromisoformat(values["needed_by"])
             changed = dataclasses.replace(current, **values)
-        changed = dataclasses.replace(changed, version=row[5], updated_at=row[6], updated_by=row[7])
+        changed = dataclasses.replace(changed, version=row[5], updated_at=from_micros(row[6]), updated_by=row[7])
         self._put_item(changed)
 
     def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
+        self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
         prefix_number = item.number
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), prefix_number)
@@ -129,15 +132,17 @@ class ReadModel:
             for index in self.indexes.values():
                 index.upsert(item)
 
-    def _put_vote(self, item_id: str, voter: str, at: dt.datetime, reindex: bool = True) -> None:
+    def _put_vote(self, item_id: str, voter: str, at: int, reindex: bool = True) -> None:
+        """Record a vote; `at` in epoch microseconds (an int is half a datetime's size, 1M of them)."""
         self.votes.setdefault(item_id, {})[voter] = at
-        self.voted_by.setdefault(voter, set()).add(item_id)
+        if voter in self._voted_by:
+            self._voted_by[voter].add(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
     def _drop_vote(self, item_id: str, voter: str) -> None:
         self.votes.get(item_id, {}).pop(voter, None)
-        self.voted_by.get(voter, set()).discard(item_id)
+        self._voted_by.get(voter, set()).discard(item_id)
         if item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
@@ -150,7 +155,8 @@ class ReadModel:
         return voter in self.votes.get(item_id, {})
 
     def vote_time(self, item_id: str, voter: str) -> dt.datetime | None:
-        return self.votes.get(item_id, {}).get(voter)
+        at = self.votes.get(item_id, {}).get(voter)
+        return None if at is None else from_micros(at)
 
     def vote_count(self, item_id: str) -> int:
         return len(self.votes.get(item_id, ()))
@@ -165,7 +171,7 @@ class ReadModel:
             item = self.items.get(item_id)
             if item is None:
                 return None
-            comments = list(self.comments.get(item_id, ()))
+            comments = [comment_from_row(r) for r in self.comments.get(item_id, ())]
             rows = list(self.events.get(item_id, ()))
             votes = self.votes.get(item_id, {})
             return WorkItemDetail(
@@ -177,43 +183,51 @@ class ReadModel:
                 comments=comments,
             )
 
+    def voted_by(self, voter: str) -> set[str]:
+        """Ids of the items the voter voted for (one scan on first use, then kept current)."""
+        found = self._voted_by.get(voter)
+        if found is None:
+            found = self._voted_by[voter] = {item_id for item_id, cast in self.votes.items() if voter in cast}
+        return found
+
     def query(self, q: ItemQuery) -> Page:
-        """Filter, order and cut one page; total counts every match."""
+        """Filter, order and cut one page; total counts every match.
+
+        Filters become a candidate id set (posting-set intersections, then scans for text and time);
+        the sorted index then yields the page without sorting or copying all items."""
         with self.lock:
             descending = q.descending and q.sort != "triage"
-            if q.voted_by is not None:
-                ids = self.voted_by.get(q.voted_by, set())
-                rows = [it for it in self.indexes[q.sort].iterate(descending) if it.id in ids]
-            else:
-                rows = list(self.indexes[q.sort].iterate(descending))
-            rows = self._filter(rows, q)
+            ids = self._candidates(q)
             start = (q.page - 1) * q.page_size
-            chosen = rows[start:start + q.page_size]
+            chosen = self.indexes[q.sort].page(ids, descending, start, q.page_size)
             return Page(
                 items=chosen,
                 vote_counts={it.id: len(self.votes.get(it.id, ())) for it in chosen},
                 comment_counts={it.id: len(self.comments.get(it.id, ())) for it in chosen},
                 page=q.page,
                 page_size=q.page_size,
-                total=len(rows),
+                total=len(self.items) if ids is None else len(ids),
             )
 
-    def _filter(self, rows: list[WorkItem], q: ItemQuery) -> list[WorkItem]:
-        if q.item_type:
-            rows = [it for it in rows if it.item_type == q.item_type]
+    def _candidates(self, q: ItemQuery) -> set[str] | None:
+        """Ids matching every filter of q, or None when nothing filters."""
+        sets: list[set[str]] = []
+        posting = self.postings.ids
+        for name, value in (("item_type", q.item_type), ("platform", q.platform), ("assignee", q.assignee),
+                            ("created_by", q.author)):
+            if value:
+                sets.append(posting(name, value))
         if q.states:
-            wanted = set(q.states)
-            rows = [it for it in rows if it.state in wanted]
-        if q.platform:
-            rows = [it for it in rows if it.platform == q.platform]
-        if q.assignee:
-            rows = [it for it in rows if it.assignee == q.assignee]
-        if q.author:
-            rows = [it for it in rows if it.created_by == q.author]
+            sets.append(set().union(*(posting("state", s) for s in q.states)))
+        if q.voted_by is not None:
+            sets.append(self.voted_by(q.voted_by))
+        ids: set[str] | None = None
+        for found in sorted(sets, key=len):
+            ids = set(found) if ids is None else ids & found
         if q.updated_since:
-            rows = [it for it in rows if it.updated_at >= q.updated_since]
+            pool = self.items if ids is None else ids
+            ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}
         if q.q:
-            needle = q.q.lower()
-            hay = self._haystack
-            rows = [it for it in rows if needle in hay[it.id]]
-        return rows
+            needle, hay = q.q.lower(), self._haystack
+            ids = {i for i in (hay if ids is None else ids) if needle in hay[i]}
+        return ids
