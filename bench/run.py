@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
               "peak {peak_rss_mb:.0f} MiB, {items} items".format(**report["startup"]))
         report["embedded"] = embedded(folder, args.samples)
         if not args.skip_http:
-            from bench.http_bench import run_http
+            from bench.http_run import run_http
 
             report["http"] = run_http(folder, PLATFORMS, args.http_seconds)
     report["machine"]["loadavg_at_end"] = os.getloadavg()

@@ -90,3 +90,47 @@ class Postings:
 
     def ids(self, name: str, value: Any) -> set[str]:
         return self._sets.get((name, value), set())
+
+
+class TextIndex:
+    """Case-insensitive substring search over each item's key, title and description.
+
+    A needle without whitespace can only match inside one whitespace-free token of the text, so the
+    tokens containing the needle's longest piece (a scan of the vocabulary, not of every text) name
+    the candidate items; each candidate is then checked against its full text, which keeps the exact
+    `needle in text` meaning. Posting lists only grow (an edited item may stay listed under an old
+    token): stale entries cost a check, never a wrong answer. Needles matching most items fall back
+    to scanning every text."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self._postings: dict[str, list[str]] = {}
+
+    def put(self, item_id: str, text: str) -> None:
+        text = text.lower()
+        old = self.texts.get(item_id)
+        self.texts[item_id] = text
+        tokens = set(text.split())
+        if old is not None:
+            tokens.difference_update(old.split())
+        postings = self._postings
+        for token in tokens:
+            found = postings.get(token)
+            if found is None:
+                postings[token] = [item_id]
+            else:
+                found.append(item_id)
+
+    def search(self, needle: str, within: set[str] | None) -> set[str]:
+        """Ids (among `within`, None: all) whose text contains needle, ignoring case."""
+        needle = needle.lower()
+        texts = self.texts
+        pieces = needle.split()
+        pool: Any = texts if within is None else within
+        if pieces and len(pool) > 256:
+            piece = max(pieces, key=len)
+            lists = [ids for token, ids in self._postings.items() if piece in token]
+            if sum(map(len, lists)) < len(texts) // 2:
+                candidates = set().union(*lists)
+                pool = candidates if within is None else candidates & within
+        return {i for i in pool if needle in texts[i]}

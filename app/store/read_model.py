@@ -16,7 +16,7 @@ from typing import Any
 from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
-from app.store.indexes import Postings, SortedIndex
+from app.store.indexes import Postings, SortedIndex, TextIndex
 
 # Columns of work_item_events; created_at as epoch microseconds (half a datetime's memory, 500k rows).
 EventRow = tuple[str, str, int, str, str, int, int, str]
@@ -54,7 +54,7 @@ class ReadModel:
         self.comments: dict[str, list[CommentRow]] = {}
         self.votes: dict[str, dict[str, int]] = {}
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
-        self._haystack: dict[str, str] = {}
+        self.text = TextIndex()
         self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
             "created_at": SortedIndex(lambda it: (it.created_at, it.id)),
@@ -127,7 +127,7 @@ class ReadModel:
         self.items[item.id] = item
         prefix_number = item.number
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), prefix_number)
-        self._haystack[item.id] = f"{item.key}\n{item.title}\n{item.description}".lower()
+        self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
             for index in self.indexes.values():
                 index.upsert(item)
@@ -228,6 +228,5 @@ class ReadModel:
             pool = self.items if ids is None else ids
             ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}
         if q.q:
-            needle, hay = q.q.lower(), self._haystack
-            ids = {i for i in (hay if ids is None else ids) if needle in hay[i]}
+            ids = self.text.search(q.q, ids)
         return ids

@@ -52,7 +52,8 @@ def test_every_filter_and_sort_matches_brute_force(store: DeltaStore) -> None:
     voter = next(v for cast in store.model.votes.values() for v in cast)
     filters = [{}, {"item_type": "incident"}, {"states": ("new", "triaged")}, {"platform": "kafka"},
                {"author": some.created_by}, {"q": "team"}, {"q": "KAFKA", "item_type": "improvement"},
-               {"voted_by": voter}, {"q": "no such text anywhere"}]
+               {"voted_by": voter}, {"q": "no such text anywhere"}, {"q": "lag growing"}, {"q": "g lag gro"},
+               {"q": "inc-1"}, {"q": "(got"}]
     for extra, sort, descending, page in itertools.product(filters, ("created_at", "updated_at", "priority",
                                                                      "votes", "triage"), (True, False), (1, 3)):
         q = ItemQuery(sort=sort, descending=descending, page=page, page_size=20, **extra)
