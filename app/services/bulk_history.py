@@ -123,15 +123,17 @@ class History:
         item = dataclasses.replace(item, id=uuid7_at(created_us // 1000, self.rng),
                                    key=f"{prefix}-{self.numbers[item.item_type]}")
         self._seq = 0
-        last = self._emit(item, "created", {"item": item.to_dict()}, created_us, item.created_by)
+        payload = {"item": _iso(_fields(item))}
+        event_id = self._emit(item, "created", json.dumps(payload, sort_keys=True), created_us, item.created_by)
+        last = Event(event_id, item.id, 1, "created", payload, 1, item.created_at, item.created_by)
         for at, _, kind, data in self._actions(index, item, created_us):
             if kind == "change":
                 item, last = self._change(item, data, at)
             elif kind == "comment":
                 self._comment(item, data, at, platforms)
             else:
-                self._emit(item, kind, {"voter": data}, at, data)
-        row = dataclasses.asdict(item)
+                self._emit(item, kind, f'{{"voter": {json.dumps(data)}}}', at, data)
+        row = _fields(item)
         row["pending_event"] = json.dumps(last.to_dict(), default=str)
         return row
 
@@ -141,25 +143,30 @@ class History:
         changes: list[Any] = list(plan.walks[index])
         for _ in range(plan.updates[index]):
             changes.insert(rng.randint(0, len(changes)), None)
-        times = sorted(rng.randint(low, self.end_us) for _ in changes)
+        span, rand = self.end_us - low, rng.random
+        times = sorted(low + int(rand() * span) for _ in changes)
         actions = [(at, 0, "change", change) for at, change in zip(times, changes, strict=True)]
-        actions += [(rng.randint(low, self.end_us), 1, "comment", evented) for evented in plan.comments[index]]
+        actions += [(low + int(rand() * span), 1, "comment", evented) for evented in plan.comments[index]]
         chosen = rng.sample(range(len(self.people.voters)), plan.votes[index] + plan.pairs[index])
         for voter in chosen[plan.votes[index]:]:
-            first, second = sorted((rng.randint(low, self.end_us), rng.randint(low, self.end_us)))
+            first, second = sorted((low + int(rand() * span), low + int(rand() * span)))
             actions += [(first, 2, "voted", self.people.voters[voter]), (second, 3, "unvoted",
                                                                           self.people.voters[voter])]
-        for voter in chosen[:plan.votes[index]]:
-            actions += self._vote(item, self.people.voters[voter], rng.randint(low, self.end_us))
+        voters = [self.people.voters[v] for v in chosen[:plan.votes[index]]]
+        actions += self._votes(item, voters, [low + int(rand() * span) for _ in voters])
         actions.sort(key=lambda a: (a[0], a[1]))
         return actions
 
-    def _vote(self, item: WorkItem, voter: str, at: int) -> list[tuple[int, int, str, Any]]:
-        """A vote row; and a voted action when this vote is one of those with an event."""
-        for name, value in (("item_id", item.id), ("voter", voter), ("created_at", at), ("created_by", voter)):
-            self.votes[name].append(value)
-        self.vote_index += 1
-        return [(at, 2, "voted", voter)] if self.vote_index - 1 in self.plan.voted_events else []
+    def _votes(self, item: WorkItem, voters: list[str], times: list[int]) -> list[tuple[int, int, str, Any]]:
+        """Vote rows; and voted actions for those of the votes that have an event."""
+        columns, first = self.votes, self.vote_index
+        columns["item_id"].extend([item.id] * len(voters))
+        columns["voter"].extend(voters)
+        columns["created_at"].extend(times)
+        columns["created_by"].extend(voters)
+        self.vote_index += len(voters)
+        evented = self.plan.voted_events
+        return [(times[k], 2, "voted", voters[k]) for k in range(len(voters)) if first + k in evented]
 
     def _change(self, item: WorkItem, step: sm.Transition | None, at: int) -> tuple[WorkItem, Event]:
         """A transition (step) or a field update (None), bumping the version."""
@@ -177,7 +184,8 @@ class History:
             payload, values, kind = {"changes": {field: {"from": getattr(item, field), "to": new}}}, \
                 {field: new}, "updated"
         item = dataclasses.replace(item, version=item.version + 1, updated_at=_moment(at), updated_by=actor, **values)
-        return item, self._emit(item, kind, payload, at, actor)
+        event_id = self._emit(item, kind, json.dumps(payload, sort_keys=True), at, actor)
+        return item, Event(event_id, item.id, self._seq, kind, payload, item.version, _moment(at), actor)
 
     def _comment(self, item: WorkItem, evented: bool, at: int, platforms: list[str]) -> None:
         rng = self.rng
@@ -185,22 +193,27 @@ class History:
         body = fill(rng, rng.choice(COMMENTS), state=item.state.replace("_", " "),
                     platform=item.platform or rng.choice(platforms or ["the platform"]))
         if evented:
-            comment_id = self._emit(item, "commented", {"body": body}, at, author).event_id
+            comment_id = self._emit(item, "commented", f'{{"body": {json.dumps(body)}}}', at, author)
         else:
             comment_id = uuid7_at(at // 1000, rng)
         for name, value in (("id", comment_id), ("item_id", item.id), ("body", body), ("created_at", at),
                             ("created_by", author)):
             self.comments[name].append(value)
 
-    def _emit(self, item: WorkItem, kind: str, payload: dict[str, Any], at: int, actor: str) -> Event:
+    def _emit(self, item: WorkItem, kind: str, payload_json: str, at: int, actor: str) -> str:
+        """Append one event (payload already JSON, as Event.payload_json writes it); returns its id."""
         self._seq += 1
-        event = Event(uuid7_at(at // 1000, self.rng), item.id, self._seq, kind, payload, item.version,
-                      _moment(at), actor)
-        for name, value in (("event_id", event.event_id), ("item_id", item.id), ("seq", self._seq),
-                            ("event_type", kind), ("payload", event.payload_json()), ("version", item.version),
-                            ("created_at", at), ("created_by", actor)):
-            self.events[name].append(value)
-        return event
+        event_id = uuid7_at(at // 1000, self.rng)
+        columns = self.events
+        columns["event_id"].append(event_id)
+        columns["item_id"].append(item.id)
+        columns["seq"].append(self._seq)
+        columns["event_type"].append(kind)
+        columns["payload"].append(payload_json)
+        columns["version"].append(item.version)
+        columns["created_at"].append(at)
+        columns["created_by"].append(actor)
+        return event_id
 
     def events_table(self, schema: pa.Schema) -> pa.Table:
         return _columns(self.events, schema)
@@ -215,6 +228,19 @@ class History:
 def _columns(columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
     """Columns (timestamps as epoch microseconds) as an Arrow table in the schema."""
     return pa.table([pa.array(columns[f.name], f.type) for f in schema], schema=schema)
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(WorkItem))
+
+
+def _fields(item: WorkItem) -> dict[str, Any]:
+    """Shallow dataclasses.asdict (whose deep copies dominated generation time)."""
+    return {name: getattr(item, name) for name in _FIELD_NAMES}
+
+
+def _iso(values: dict[str, Any]) -> dict[str, Any]:
+    """WorkItem.to_dict on the fields: dates and times as ISO strings."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
 def _micros(moment: dt.datetime) -> int:

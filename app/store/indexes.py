@@ -51,14 +51,16 @@ class SortedIndex:
     def page(self, ids: set[str] | None, descending: bool, start: int, size: int) -> list[WorkItem]:
         """Items start..start+size in index order, among `ids` (None: all).
 
-        Small candidate sets are sorted directly; large ones are found by walking the index, which
-        stops as soon as the page is full (so a first page of a broad filter touches few items)."""
+        Small candidate sets are sorted directly; otherwise the index is walked, stopping as soon as
+        the page is full (a first page of a broad filter touches few items). The choice compares the
+        expected walk length with the size of the set to sort."""
         if ids is None and descending:
             high = len(self._items) - start
             return self._items[max(0, high - size):high][::-1] if high > 0 else []
         if ids is None:
             return self._items[start:start + size]
-        if len(ids) * 8 <= len(self._items):
+        walk = (start + size) * len(self._items) / max(1, len(ids))  # items a walk is expected to visit
+        if walk > 4 * len(ids):
             keys = sorted((self._key_of[i] for i in ids), reverse=descending)[start:start + size]
             return [self._items[bisect.bisect_left(self._keys, k)] for k in keys]
         found: list[WorkItem] = []

@@ -223,7 +223,7 @@ class ReadModel:
             sets.append(self.voted_by(q.voted_by))
         ids: set[str] | None = None
         for found in sorted(sets, key=len):
-            ids = set(found) if ids is None else ids & found
+            ids = found if ids is None else ids & found  # never mutated: posting sets are shared
         if q.updated_since:
             pool = self.items if ids is None else ids
             ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}
