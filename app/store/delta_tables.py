@@ -133,7 +133,7 @@ class DeltaTableHandle:
         updates = {c: f"s.{c}" for c in self.schema.names}
         metrics = (
             self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
             .when_matched_update(updates=updates)
             .execute()
         )
@@ -145,7 +145,7 @@ class DeltaTableHandle:
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         metrics = (
             self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
             .when_matched_delete()
             .execute()
         )
@@ -157,7 +157,7 @@ class DeltaTableHandle:
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         metrics = (
             self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t")
+            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
             .when_not_matched_insert_all()
             .execute()
         )
