@@ -89,3 +89,36 @@ def test_writes_move_lists_counts_and_survive_a_reload(store: DeltaStore) -> Non
     assert old_vote[1] not in reopened.model.votes.get(old_vote[0], {})
     assert reopened.model.events[item.id] == store.model.events[item.id]
     assert reopened.model.comments[item.id] == store.model.comments[item.id]
+
+
+CRASHING_WRITE = """
+import sys
+from app.models import Actor, Role
+from app.services.work_items import WorkItemService
+from app.store.delta_store import DeltaStore
+store = DeltaStore(sys.argv[1])
+service = WorkItemService(store, ["kafka"])
+item = next(iter(store.model.items.values()))
+voter = next(iter(store.model.votes[item.id]))
+service.vote(Actor(voter, Role.REPORTER), item.id, False)
+"""
+
+
+def test_an_unvote_killed_after_its_event_is_finished_by_the_next_start(tmp_path) -> None:
+    """The crash-safety protocol still holds with the bulk-loaded files and the non-streamed merges."""
+    import subprocess
+    import sys
+
+    store = DeltaStore(tmp_path)
+    seed_large(store, PLATFORMS, Sizes(items=30, events=300, comments=60, votes=200))
+    item = next(iter(store.model.items.values()))
+    voter = next(iter(store.model.votes[item.id]))
+    store.close()
+    env = {"DELTADESK_FAULT": "after_event", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", CRASHING_WRITE, str(tmp_path)], env=env, cwd=".")
+    assert done.returncode == 70
+    reopened = DeltaStore(tmp_path)
+    assert voter not in reopened.model.votes.get(item.id, {})
+    rows = reopened.tables["work_item_votes"].read_all().to_pylist()
+    assert (item.id, voter) not in {(r["item_id"], r["voter"]) for r in rows}
+    assert list(reopened._intents.pending()) == []
