@@ -83,8 +83,12 @@ def test_writes_move_lists_counts_and_survive_a_reload(store: DeltaStore) -> Non
     assert detail.my_vote and detail.vote_count == 1 and detail.item.version == moved.version
     assert [e.event_type for e in detail.events] == ["created", "commented", "voted", "voted", "unvoted",
                                                     "state_changed"]
+    renamed = service.update(TRIAGER, item.id, moved.version, {"title": "Renamed zebraword check"})
+    assert [it.id for it in store.list_items(ItemQuery(q="ZEBRAWORD")).items] == [item.id]
+    assert item.id not in [it.id for it in store.list_items(ItemQuery(q="bench", page_size=100)).items]
+    assert store.list_items(ItemQuery(q="zebraword check")).total == 1
     reopened = DeltaStore(store.root)
-    assert reopened.model.items == store.model.items
+    assert reopened.model.items == store.model.items and reopened.model.items[item.id].title == renamed.title
     assert reopened.model.votes == {k: v for k, v in store.model.votes.items() if v}
     assert old_vote[1] not in reopened.model.votes.get(old_vote[0], {})
     assert reopened.model.events[item.id] == store.model.events[item.id]
