@@ -100,7 +100,8 @@ class TextIndex:
     A needle without whitespace can only match inside one whitespace-free token of a text, so the
     items listed under the vocabulary tokens that contain it are exactly the matches; the vocabulary
     is searched as one joined string (a C-speed scan, not a loop over texts). A needle with spaces
-    takes the candidates of its longest piece and checks each full text. Posting lists only grow:
+    takes the candidates of its rarest piece and checks each full text; a needle whose tokens list
+    most items is checked against every text instead. Posting lists only grow:
     an edited item may stay listed under a token it lost, so edited items are always re-checked."""
 
     def __init__(self) -> None:
@@ -128,6 +129,9 @@ class TextIndex:
             else:
                 found.append(item_id)
 
+    def _lists_for(self, piece: str) -> list[list[str]]:
+        return [self._postings[t] for t in self._tokens_containing(piece)]
+
     def _tokens_containing(self, piece: str) -> list[str]:
         if self._vocab is None:
             tokens = list(self._postings)
@@ -150,8 +154,11 @@ class TextIndex:
         pieces = needle.split()
         if not pieces or (within is not None and len(within) <= 2000):
             return {i for i in (texts if within is None else within) if needle in texts[i]}
-        piece = max(pieces, key=len)
-        candidates: set[str] = set().union(*(self._postings[t] for t in self._tokens_containing(piece)))
+        lists, piece = min(((self._lists_for(p), p) for p in set(pieces)), key=lambda pair: sum(map(len, pair[0])))
+        limit = len(texts) * 3 if needle == piece else len(texts) // 3  # beyond: one pass over the texts is cheaper
+        if sum(map(len, lists)) > limit:
+            return {i for i, text in texts.items() if needle in text and (within is None or i in within)}
+        candidates: set[str] = set().union(*lists)
         if within is not None:
             candidates &= within
         if needle == piece:
