@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake.exceptions import DeltaError
 
 from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle, column_lists, runs
+from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs
 from app.store.faults import fault_point
 from app.store.intents import IntentLog, WriterLock, coerce_row
 from app.store.read_model import ReadModel, event_to_row
@@ -81,28 +82,37 @@ class DeltaStore:
         """Columnar conversion of every table, grouped per item by sorting in Arrow (no per-row
         Python work beyond building the values); ids are shared between tables (see column_lists)."""
         strings: dict[str, str] = {}
-        items_table = self.tables[ITEMS].read_all().drop_columns(["pending_event"])
+        items_handle = self.tables[ITEMS]
+        items_table = items_handle.read_all([n for n in items_handle.schema.names if n != "pending_event"])
         cols = column_lists(items_table, strings, interned=("id", "created_by", "updated_by", "assignee", "platform"))
         items = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+        del items_table, cols
         self._events_version = self.tables[EVENTS].version()
         events = self._grouped(EVENTS, [("item_id", "ascending"), ("seq", "ascending")], strings,
                                ("item_id", "event_type", "created_by"))
         comments = self._grouped(COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")],
                                  strings, ("item_id", "created_by"))
-        table = self.tables[VOTES].read_all().sort_by("item_id")
-        cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",))
+        table = self.tables[VOTES].read_all(["item_id", "voter", "created_at"])
+        cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",),
+                            order=pc.sort_indices(table, sort_keys=[("item_id", "ascending")]))
+        del table
         voters, times = cols["voter"], cols["created_at"]
-        votes = {strings.get(key, key): dict(zip(voters[a:b], times[a:b], strict=True))
-                 for key, a, b in runs(table, "item_id")}
+        votes = {key: dict(zip(voters[a:b], times[a:b], strict=True)) for key, a, b in list_runs(cols["item_id"])}
+        del cols, voters, times
         self.model.load(items, events, comments, votes)
 
     def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
                  interned: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
         """A table's rows as tuples (timestamps in epoch micros) grouped by item_id, in `order`."""
-        table = self.tables[name].read_all().sort_by(order)
-        cols = column_lists(table, strings, interned=interned, micros=("created_at",))
+        table = self.tables[name].read_all()
+        cols = column_lists(table, strings, interned=interned, micros=("created_at",),
+                            order=pc.sort_indices(table, sort_keys=order))
+        del table
+        pa.default_memory_pool().release_unused()  # hand Arrow's buffers back before the next table
+        runs_ = list_runs(cols["item_id"])
         rows = list(zip(*(cols[n] for n in self.tables[name].schema.names), strict=True))
-        return {strings.get(key, key): rows[a:b] for key, a, b in runs(table, "item_id")}
+        del cols
+        return {key: rows[a:b] for key, a, b in runs_}
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked."""

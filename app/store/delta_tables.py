@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
@@ -18,14 +17,15 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def column_lists(table: pa.Table, strings: dict[str, str], interned: tuple[str, ...] = (),
-                 micros: tuple[str, ...] = ()) -> dict[str, list[Any]]:
+                 micros: tuple[str, ...] = (), order: pa.Array | None = None) -> dict[str, list[Any]]:
     """The table as Python lists per column, fast: pyarrow's own conversion of tz-aware timestamps
     costs ~20 us a value (1M votes: 20 s), so timestamps go through int64 (kept as epoch microseconds
     for the `micros` columns). Values of `interned` columns share one str object per distinct value
-    through `strings`, which saves memory for ids repeated across millions of rows."""
+    through `strings`, which saves memory for ids repeated across millions of rows. `order` (row
+    indices) sorts the rows without materializing a sorted copy of the whole table."""
     out: dict[str, list[Any]] = {}
     for name in table.column_names:
-        column = table[name]
+        column = table[name] if order is None else table[name].take(order)  # one sorted column at a time
         if pa.types.is_timestamp(column.type):
             ints = column.cast(pa.int64()).to_pylist()
             out[name] = ints if name in micros else [None if v is None else from_micros(v) for v in ints]
@@ -36,17 +36,15 @@ def column_lists(table: pa.Table, strings: dict[str, str], interned: tuple[str, 
     return out
 
 
-def runs(table: pa.Table, key: str) -> list[tuple[Any, int, int]]:
-    """(value, start, end) of each run of equal `key` values in a table sorted by key (vectorized)."""
-    n = table.num_rows
-    if n == 0:
-        return []
-    column = table[key].combine_chunks()
-    changes = pc.indices_nonzero(pc.not_equal(column.slice(1), column.slice(0, n - 1))).to_pylist()
-    starts = [0] + [i + 1 for i in changes]
-    ends = starts[1:] + [n]
-    values = column.take(pa.array(starts)).to_pylist()
-    return list(zip(values, starts, ends, strict=True))
+def list_runs(keys: list[Any]) -> list[tuple[Any, int, int]]:
+    """(value, start, end) of each run of equal values in a sorted list."""
+    out: list[tuple[Any, int, int]] = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            out.append((keys[start], start, i))
+            start = i
+    return out
 
 
 def from_micros(value: int) -> dt.datetime:
@@ -97,8 +95,8 @@ class DeltaTableHandle:
         """Whether commit `version` exists on disk; a stat, far cheaper than reloading the table."""
         return os.path.exists(os.path.join(self.path, "_delta_log", f"{version:020d}.json"))
 
-    def read_all(self) -> pa.Table:
-        return self.refresh().to_pyarrow_table()
+    def read_all(self, columns: list[str] | None = None) -> pa.Table:
+        return self.refresh().to_pyarrow_table(columns=columns)
 
     def rows(self, data: list[dict[str, Any]]) -> pa.Table:
         return pa.Table.from_pylist(data, schema=self.schema)
