@@ -25,7 +25,7 @@ from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs
+from app.store.delta_tables import AUTO_COMPACT_AFTER, DeltaTableHandle, column_lists, list_runs
 from app.store.faults import fault_point
 from app.store.intents import IntentLog, WriterLock, coerce_row
 from app.store.read_model import ReadModel, event_to_row
@@ -223,6 +223,17 @@ class DeltaStore:
             return
         fault_point("after_apply")
         self._intents.done(intent)
+        self._compact_if_fragmented(self.tables[op["table"]])
+
+    def _compact_if_fragmented(self, handle: DeltaTableHandle) -> None:
+        """Every AUTO_COMPACT_AFTER one-row appends, pack them (items and votes: their merges slow down
+        with each extra file). A pure rewrite under the writer lock: no data changes, no race."""
+        if handle.definition.name not in (ITEMS, VOTES) or handle.appended < AUTO_COMPACT_AFTER:
+            return
+        try:
+            handle.compact()
+        except (DeltaError, OSError):
+            log.exception("compaction of %s failed; the data is unchanged", handle.definition.name)
 
     def _apply(self, op: dict[str, Any], recovering: bool) -> None:
         handle = self.tables[op["table"]]
@@ -265,8 +276,8 @@ class DeltaStore:
         report: dict[str, dict[str, Any]] = {}
         with self._lock.held():
             for name, handle in self.tables.items():
+                compacted = handle.compact()
                 table = handle.refresh()
-                compacted = table.optimize.compact()
                 table.create_checkpoint()
                 removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
                                        enforce_retention_duration=False)

@@ -56,6 +56,17 @@ def to_micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // dt.timedelta(microseconds=1)
 
 
+# Compaction targets: tables with updates/deletes keep files small (a change rewrites its whole file);
+# append-only tables only get their small files packed, the bulk-loaded ones are left as they are.
+COMPACT_TARGET_BYTES: dict[str, int] = {
+    "work_items": 400 * 1024,
+    "work_item_votes": 1024 * 1024,
+    "work_item_events": 4 * 1024 * 1024,
+    "work_item_comments": 4 * 1024 * 1024,
+}
+AUTO_COMPACT_AFTER = 64  # appended files per process before work_items / votes are compacted
+
+
 class DeltaTableHandle:
     """One Delta table under the data folder, with its declared schema."""
 
@@ -63,6 +74,7 @@ class DeltaTableHandle:
         self.definition = definition
         self.path = str(root / definition.name)
         self._dt: DeltaTable | None = None
+        self.appended = 0  # single-row appends by this process since its last compaction
 
     @property
     def schema(self) -> pa.Schema:
@@ -103,6 +115,13 @@ class DeltaTableHandle:
 
     def append(self, data: list[dict[str, Any]]) -> None:
         write_deltalake(self.table, self.rows(data), mode="append")
+        self.appended += 1
+
+    def compact(self) -> dict[str, Any]:
+        """Pack small files up to this table's target size (never into one huge file: merges rewrite
+        whole files, and every extra file costs planning time on each merge). Caller holds the lock."""
+        self.appended = 0
+        return self.refresh().optimize.compact(target_size=COMPACT_TARGET_BYTES.get(self.definition.name))
 
     def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
         """Rows whose column equals value (used only for recovery checks)."""
