@@ -31,10 +31,10 @@ seed: setup
 	USE_MOCK_DATA=$${USE_MOCK_DATA:-1} $(BIN)/flask --app wsgi seed
 
 run: setup seed
-	AUTH_MODE=$${AUTH_MODE:-dev} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	AUTH_MODE=$${AUTH_MODE:-dev} RBAC_FILE=$${RBAC_FILE:-$(CURDIR)/rbac.dev.toml} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: setup browser
-	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: setup
@@ -44,7 +44,7 @@ maintain: setup
 	$(BIN)/flask --app wsgi delta-maintain
 
 lint: setup
-	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor data test-artifacts

@@ -13,6 +13,7 @@ from app.core.csrf import init_csrf
 from app.core.identity import init_identity
 from app.core.rate_limit import init_rate_limits
 from app.core.rbac import RoleMap
+from app.core.security import init_security
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -24,6 +25,10 @@ def open_store(config: Config) -> Store:
         from app.store.delta_store import DeltaStore
 
         return DeltaStore(config.data_dir)
+    if kind == "databricks":
+        from app.store.sql_store import open_databricks_store
+
+        return open_databricks_store(config.values)
     raise RuntimeError(f"Unknown STORE {kind!r}: use 'embedded' or 'databricks'.")
 
 
@@ -60,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
     init_csrf(app)
     init_rate_limits(app)
+    init_security(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -67,6 +73,13 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
 
 def _register_blueprints(app: Flask) -> None:
     """Each adapter is a blueprint; they only parse input, call a service and render."""
+    from app.api import register_api
+    from app.web import register_web
+    from app.web.portal import init_portal  # Status, Roadmap, Docs, Glossary and /embed
+
+    register_web(app)
+    register_api(app)
+    init_portal(app)
 
 
 def _register_cli(app: Flask) -> None:

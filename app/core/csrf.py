@@ -1,6 +1,9 @@
 """CSRF protection for browser writes: a per-session token, sent back as a form field or header.
 
-Requests authenticated by a bearer token (scripts) carry no cookies to abuse and are exempt.
+Exempt: requests authenticated by a bearer token (scripts carry no cookies to abuse), and JSON
+requests to /api/ (a cross-site page cannot send `Content-Type: application/json` without a CORS
+preflight, which this app never grants). Other /api/ writes that carry a body are refused with 415
+before any token check: the API accepts only JSON, so they can change nothing.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"
+API_PREFIX = "/api/"
 
 
 def csrf_token() -> str:
@@ -24,8 +29,20 @@ def csrf_token() -> str:
     return token
 
 
+def _bearer() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def _api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _has_body() -> bool:
+    return bool(request.content_type) or (request.content_length or 0) > 0
+
+
 def _exempt() -> bool:
-    return request.headers.get("Authorization", "").startswith("Bearer ")
+    return _bearer() or (_api_request() and request.is_json)
 
 
 def init_csrf(app: Flask) -> None:
@@ -34,7 +51,14 @@ def init_csrf(app: Flask) -> None:
 
     @app.before_request
     def _check_csrf() -> None:
-        if request.method in SAFE_METHODS or _exempt() or app.config.get("CSRF_DISABLED"):
+        if request.method in SAFE_METHODS or request.routing_exception is not None:
+            return  # no view will run: let routing answer 404/405
+        too_large = app.config.get("MAX_CONTENT_LENGTH")
+        if too_large and (request.content_length or 0) > too_large:
+            raise RequestEntityTooLarge()  # size first, whatever the body is
+        if _api_request() and _has_body() and not request.is_json:
+            raise UnsupportedMediaType("Send the request body as JSON with Content-Type: application/json.")
+        if _exempt() or app.config.get("CSRF_DISABLED"):
             return
         sent = request.headers.get(HEADER) or request.form.get(FIELD, "")
         expected = session.get(FIELD, "")

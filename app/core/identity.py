@@ -1,13 +1,22 @@
-"""Who is calling: proxy headers (only in proxy mode), the dev sign-in session, or nothing."""
+"""Who is calling: a bearer API token (every mode), proxy headers (only in proxy mode), the dev
+sign-in session (only in dev mode), or nobody.
+
+A bearer token that is unknown or revoked is refused with 401 rather than treated as anonymous:
+a script with a broken token should fail loudly, not silently lose its rights.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, g, request, session
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from app.core.rbac import RoleMap
 from app.models import Actor
+from app.services.tokens import TokenService
 
 PROXY_HEADERS = ("X-Forwarded-Email", "X-Forwarded-Preferred-Username")
+AUTH_MODES = ("dev", "proxy", "token")
 
 
 def identity_from_request(auth_mode: str) -> str | None:
@@ -24,13 +33,49 @@ def identity_from_request(auth_mode: str) -> str | None:
     return None
 
 
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip()
+
+
+def check_auth_mode(auth_mode: str, production: bool) -> str:
+    """Refuse to start with an unknown mode, or with dev sign-in (anyone can be anyone) in production."""
+    mode = auth_mode.strip().lower()
+    if mode not in AUTH_MODES:
+        raise RuntimeError(f"AUTH_MODE={auth_mode!r} is not known: use one of {', '.join(AUTH_MODES)}.")
+    if mode == "dev" and production:
+        raise RuntimeError(
+            "AUTH_MODE=dev lets anyone sign in as anyone and is refused when ENV=production: "
+            "set AUTH_MODE=proxy (behind an authenticating proxy) or AUTH_MODE=token.")
+    return mode
+
+
 def init_identity(app: Flask, role_map: RoleMap) -> None:
-    """Resolve the actor once per request into g.actor."""
-    auth_mode = app.config["DD"]["AUTH_MODE"]
+    """Resolve the actor once per request into g.actor; keep the token service in app.extensions."""
+    config = app.extensions["dd_config"]
+    auth_mode = check_auth_mode(config["AUTH_MODE"], config.production)
+    tokens = TokenService(app.extensions["dd_store"])
+    app.extensions["dd_tokens"] = tokens
+    app.extensions["dd_roles"] = role_map
 
     @app.before_request
     def _load_actor() -> None:
         if getattr(g, "actor", None) is not None:
             return
+        g.auth_via = None
+        plain = bearer_token()
+        if plain is not None:
+            token = tokens.resolve(plain)
+            if token is None:
+                raise Unauthorized("The API token is not valid or has been revoked.",
+                                   www_authenticate=WWWAuthenticate("bearer"))
+            g.auth_via = "token"
+            g.actor = Actor(token.user_id, role_map.role_of(token.user_id))
+            return
         identity = identity_from_request(auth_mode)
         g.actor = Actor(identity, role_map.role_of(identity)) if identity else None
+        g.auth_via = auth_mode if identity else None

@@ -40,4 +40,6 @@ def limit(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
         return current_app.config["DD"][f"RATELIMIT_{action.upper()}"]
 
-    return limiter.limit(configured, scope=action, methods=["POST", "PATCH", "PUT", "DELETE"])
+    # A shared limit: every route decorated with the same action draws on one bucket per caller
+    # (an edit and a transition both count as "transition", casting and withdrawing a vote as "vote").
+    return limiter.shared_limit(configured, scope=action, methods=["POST", "PATCH", "PUT", "DELETE"])

@@ -63,7 +63,9 @@ class FieldErrors(dict[str, str]):
         if isinstance(raw, dt.date):
             return raw
         try:
-            return dt.date.fromisoformat(str(raw))
+            if not isinstance(raw, str):
+                raise ValueError(raw)
+            return dt.date.fromisoformat(raw.strip())
         except ValueError:
             self[name] = "Must be a date as YYYY-MM-DD."
             return None

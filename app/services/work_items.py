@@ -253,11 +253,9 @@ class WorkItemService:
             raise Forbidden(f"Your role ({actor.role.label}) may not change {', '.join(refused)} on {item.key}.")
 
     def _check_version(self, item: WorkItem, expected_version: Any) -> int:
-        try:
-            expected = int(expected_version)
-        except (TypeError, ValueError):
-            raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."}) \
-                from None
+        expected = _whole_number(expected_version)
+        if expected is None:
+            raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."})
         if expected != item.version:
             raise self._conflict(item, expected)
         return expected
@@ -304,6 +302,20 @@ def _as_list(value: Any) -> list[str]:
     return [s.strip() for s in str(value).split(",")]
 
 
+def _whole_number(value: Any) -> int | None:
+    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _truthy(value: Any) -> bool:
     return str(value).lower() in ("1", "true", "on", "yes")
 
@@ -311,9 +323,9 @@ def _truthy(value: Any) -> bool:
 def _positive_int(value: Any, default: int, name: str, errors: FieldErrors) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    plain_digits = not isinstance(value, str) or (value.isascii() and value.isdigit())
+    number = _whole_number(value) if plain_digits else None
+    if number is None:
         errors[name] = "Must be a whole number."
         return default
     if number < 1:

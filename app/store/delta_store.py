@@ -1,8 +1,9 @@
 """The embedded store: real Delta tables under DATA_DIR via deltalake, served from memory.
 
 Reads come from the ReadModel, refreshed whenever the events table gains a commit (a stat per
-request). Writes hold the writer lock, check versions against fresh state, append the audit event
-as the commit point and then apply the change to its table (see intents.py for crash safety).
+request). A write holds the writer lock, checks versions against fresh state, records an intent and
+appends the audit event: that append is the commit point. The projector then brings work_items,
+comments and votes in line, off the request path (see projection.py and intents.py).
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +21,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake.exceptions import DeltaError
 
-from app.models import Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import AUTO_COMPACT_AFTER, DeltaTableHandle, column_lists, list_runs
+from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs
+from app.store.delta_tokens import DeltaTokens
 from app.store.faults import fault_point
-from app.store.intents import IntentLog, WriterLock, coerce_row
+from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
+from app.store.intents import FileLock, IntentLog
+from app.store.projection import Keys, Projector, merge_keys
 from app.store.read_model import ReadModel, event_to_row
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
-
-
-def item_row(item: WorkItem, event: Event) -> dict[str, Any]:
-    row = dataclasses.asdict(item)
-    row["pending_event"] = json.dumps(event.to_dict(), default=str)
-    return row
+TOKENS = "api_tokens"
+KEY_PREFIX = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -55,21 +54,26 @@ class DeltaStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.tables = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
         self.model = ReadModel()
-        self._lock = WriterLock(self.root / ".writer.lock")
+        self._lock = FileLock(self.root / ".writer.lock")
         self._intents = IntentLog(self.root / "_intents")
+        own_handles = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
+        self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
         self._catchup = threading.Lock()
+        self._commits = CommitQueue(self._lead)
+        self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
         self._events_version = -1
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
-            self._recover()
             self._load()
+        self._projector.drain()
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
-        """Read every table into the read model, with the cyclic GC paused (millions of new objects
-        would trigger it again and again) and the result frozen out of later GC passes, which would
-        otherwise walk the whole model and stall requests."""
+        """Read every table into the read model (events newer than the projected rows are folded on
+        top of them), with the cyclic GC paused (millions of new objects would trigger it again and
+        again) and the result frozen out of later GC passes, which would otherwise walk the whole
+        model and stall requests."""
         gc.disable()
         try:
             self._read_tables()
@@ -79,8 +83,8 @@ class DeltaStore:
             pa.default_memory_pool().release_unused()
 
     def _read_tables(self) -> None:
-        """Columnar conversion of every table, grouped per item by sorting in Arrow (no per-row
-        Python work beyond building the values); ids are shared between tables (see column_lists)."""
+        """Columnar conversion of every table, grouped per item after sorting in Arrow; ids are shared
+        between tables (see column_lists)."""
         strings: dict[str, str] = {}
         items_handle = self.tables[ITEMS]
         items_table = items_handle.read_all([n for n in items_handle.schema.names if n != "pending_event"])
@@ -90,8 +94,12 @@ class DeltaStore:
         self._events_version = self.tables[EVENTS].version()
         events = self._grouped(EVENTS, [("item_id", "ascending"), ("seq", "ascending")], strings,
                                ("item_id", "event_type", "created_by"))
-        comments = self._grouped(COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")],
-                                 strings, ("item_id", "created_by"))
+        comments = {
+            item_id: [Comment(*row) for row in rows]
+            for item_id, rows in self._grouped(
+                COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")], strings,
+                ("item_id", "created_by")).items()
+        }
         table = self.tables[VOTES].read_all(["item_id", "voter", "created_at"])
         cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",),
                             order=pc.sort_indices(table, sort_keys=[("item_id", "ascending")]))
@@ -103,31 +111,43 @@ class DeltaStore:
 
     def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
                  interned: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
-        """A table's rows as tuples (timestamps in epoch micros) grouped by item_id, in `order`."""
+        """A table's rows as tuples in schema order, grouped by item_id, in `order`."""
         table = self.tables[name].read_all()
-        cols = column_lists(table, strings, interned=interned, micros=("created_at",),
-                            order=pc.sort_indices(table, sort_keys=order))
+        cols = column_lists(table, strings, interned=interned, order=pc.sort_indices(table, sort_keys=order))
         del table
         pa.default_memory_pool().release_unused()  # hand Arrow's buffers back before the next table
-        runs_ = list_runs(cols["item_id"])
+        runs = list_runs(cols["item_id"])
         rows = list(zip(*(cols[n] for n in self.tables[name].schema.names), strict=True))
         del cols
-        return {key: rows[a:b] for key, a, b in runs_}
+        return {key: rows[a:b] for key, a, b in runs}
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked."""
-        if self.tables[EVENTS].has_commit(self._events_version + 1):
-            self._catch_up()
+        if self.tables[EVENTS].has_commit(self._events_version + 1) and not self._catch_up():
+            with self._lock.held():
+                self._reload()
 
-    def _catch_up(self) -> None:
+    def _catch_up(self) -> bool:
+        """Apply new events from the change data feed; False when the feed cannot be read any more
+        (its files were vacuumed while this process was idle) and a full reload is needed."""
         with self._catchup:
             handle = self.tables[EVENTS]
             if not handle.has_commit(self._events_version + 1):
-                return
-            changes, end = handle.changes_since(self._events_version)
+                return True
+            try:
+                changes, end = handle.changes_since(self._events_version)
+            except Exception:  # deltalake raises plain Exception for missing data files
+                log.warning("change feed unreadable after version %s; reloading", self._events_version)
+                return False
             for row in changes:
                 self.model.apply(row)
             self._events_version = end
+            return True
+
+    def _reload(self) -> None:
+        """Rebuild the read model from the tables; callers hold the writer lock (no write in flight)."""
+        with self._catchup:
+            self._load()
 
     # ---- reads --------------------------------------------------------------------------
     def list_items(self, query: ItemQuery) -> Page:
@@ -152,114 +172,108 @@ class DeltaStore:
 
     # ---- writes -------------------------------------------------------------------------
     def create_item(self, item: WorkItem, event: Event) -> WorkItem:
-        with self._writing():
-            number = self.model.max_number.get(item.item_type, 0) + 1
-            prefix = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}[item.item_type]
-            item = dataclasses.replace(item, key=f"{prefix}-{number}")
-            event = dataclasses.replace(event, seq=1, payload={**event.payload, "item": item.to_dict()})
-            self._commit(event, {"table": ITEMS, "kind": "append", "row": item_row(item, event), "keys": ["id"]})
-        return item
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
+            keyed = dataclasses.replace(item, key=f"{KEY_PREFIX[item.item_type]}-{ctx.next_number(item.item_type)}")
+            created = dataclasses.replace(event, seq=1, payload={**event.payload, "item": keyed.to_dict()})
+            return created, {"items": [item.id]}, lambda: keyed
+
+        return self._commits.run(item.id, build)
 
     def update_item(self, item: WorkItem, expected_version: int, event: Event) -> WorkItem:
-        with self._writing():
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
             current = self.model.items.get(item.id)
             if current is None:
                 raise LookupError(item.id)
             if current.version != expected_version:
                 raise StoreConflict(current)
-            event = dataclasses.replace(event, seq=self.model.next_seq(item.id))
-            op = {"table": ITEMS, "kind": "cas", "row": item_row(item, event), "keys": ["id"],
-                  "expected_version": expected_version}
-            self._commit(event, op)
-        return self.model.items[item.id]
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(item.id))
+            return numbered, {"items": [item.id]}, lambda: self.model.items[item.id]
+
+        return self._commits.run(item.id, build)
 
     def add_comment(self, comment: Comment, event: Event) -> Comment:
-        with self._writing():
-            event = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
-            row = dataclasses.asdict(comment)
-            self._commit(event, {"table": COMMENTS, "kind": "append", "row": row, "keys": ["id"]})
-        return comment
+        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], Comment]]:
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
+            return numbered, {"comments": [[comment.id, comment.item_id]]}, lambda: comment
+
+        return self._commits.run(comment.item_id, build)
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
-        with self._writing():
+        def build(ctx: BatchContext) -> tuple[Event | None, Keys, Callable[[], tuple[bool, int]]]:
             if self.model.has_vote(item_id, voter) == voted:
-                return False, self.model.vote_count(item_id)
-            event = dataclasses.replace(event, seq=self.model.next_seq(item_id))
-            if voted:
-                row = {"item_id": item_id, "voter": voter, "created_at": event.created_at, "created_by": voter}
-                op = {"table": VOTES, "kind": "append", "row": row, "keys": ["item_id", "voter"]}
-            else:
-                cast_at = self.model.vote_time(item_id, voter)
-                row = {"item_id": item_id, "voter": voter, "created_at": cast_at, "created_by": voter}
-                op = {"table": VOTES, "kind": "delete", "row": row, "keys": ["item_id", "voter", "created_at"]}
-            self._commit(event, op)
-            return True, self.model.vote_count(item_id)
+                return None, {}, lambda: (False, self.model.vote_count(item_id))
+            numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id))
+            return numbered, {"votes": [[item_id, voter]]}, lambda: (True, self.model.vote_count(item_id))
+
+        return self._commits.run(item_id, build)
 
     # ---- the write protocol -------------------------------------------------------------
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the writer lock on fresh state, with interrupted writes finished first."""
+    def _lead(self, batch: list[WriteRequest]) -> None:
+        """Build a batch of writes on fresh state under the writer lock and commit their events at once."""
         with self._lock.held():
-            self._catch_up()
-            self._recover()
-            yield
+            if not self._catch_up():
+                self._reload()
+            ctx = BatchContext(self.model.max_number)
+            built = [request for request in batch if self._build(request, ctx)]
+            if built:
+                self._commit(built)
+        for request in batch:
+            request.done.set()
 
-    def _commit(self, event: Event, op: dict[str, Any]) -> None:
-        """Record intent, append the event (the commit point), apply the change, drop the intent."""
-        intent = self._intents.record(event.event_id, {"event": event_row(event), "op": op})
+    @staticmethod
+    def _build(request: WriteRequest, ctx: BatchContext) -> bool:
+        try:
+            request.event, request.keys, request.finish = request.build(ctx)
+        except Exception as exc:
+            request.error = exc
+            return False
+        if request.event is None:
+            request.result = request.finish()
+            return False
+        return True
+
+    def _commit(self, built: list[WriteRequest]) -> None:
+        """Record the intent, append the events (the commit point), fold them, queue the projection."""
+        keys = merge_keys([request.keys or {} for request in built])
+        intent = self._intents.record(built[0].event.event_id, keys)
         fault_point("before_event")
         try:
-            self.tables[EVENTS].append([event_row(event)])
+            with self._catchup:
+                self.tables[EVENTS].append([event_row(r.event) for r in built], checkpoint=False)
+                self._events_version = self.tables[EVENTS].version()
         except (DeltaError, OSError) as exc:
             self._intents.done(intent)
-            raise StoreUnavailable("The change could not be saved; nothing was written. Try again.") from exc
-        self._events_version = self.tables[EVENTS].version()
-        self.model.apply(event_to_row(event))
+            error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
+            error.__cause__ = exc
+            for request in built:
+                request.error = error
+            return
+        for request in built:
+            self.model.apply(event_to_row(request.event))
         fault_point("after_event")
-        try:
-            self._apply(op, recovering=False)
-        except (DeltaError, OSError):
-            log.exception("change %s recorded but not yet applied; the next writer finishes it", event.event_id)
-            return
-        fault_point("after_apply")
-        self._intents.done(intent)
-        self._compact_if_fragmented(self.tables[op["table"]])
+        self._projector.submit(intent, keys)
+        for request in built:
+            request.result = request.finish()
 
-    def _compact_if_fragmented(self, handle: DeltaTableHandle) -> None:
-        """Every AUTO_COMPACT_AFTER one-row appends, pack them (items and votes: their merges slow down
-        with each extra file). A pure rewrite under the writer lock: no data changes, no race."""
-        if handle.definition.name not in (ITEMS, VOTES) or handle.appended < AUTO_COMPACT_AFTER:
-            return
-        try:
-            handle.compact()
-        except (DeltaError, OSError):
-            log.exception("compaction of %s failed; the data is unchanged", handle.definition.name)
+    def flush(self) -> int:
+        """Project every pending write into its table now; returns the rows synced."""
+        self._fresh()
+        return self._projector.drain()
 
-    def _apply(self, op: dict[str, Any], recovering: bool) -> None:
-        handle = self.tables[op["table"]]
-        row = coerce_row(op["row"], handle.schema)
-        kind = op["kind"]
-        if kind == "append" and not recovering:
-            handle.append([row])
-        elif kind == "append":
-            handle.insert_missing(row, op["keys"])
-        elif kind == "cas":
-            updated = handle.compare_and_set(row, "id", op["expected_version"])
-            if updated != 1 and not recovering:
-                raise RuntimeError(f"projection of {row['id']} was not at version {op['expected_version']}")
-        elif kind == "delete":
-            handle.delete_matching(row, op["keys"])
+    # ---- API tokens (TokenStore) -----------------------------------------------------------
+    def add_token(self, token: ApiToken) -> None:
+        self._tokens.add_token(token)
 
-    def _recover(self) -> None:
-        """Finish writes whose writer died after its audit event; forget those that died before."""
-        for path, intent in self._intents.pending():
-            event_id = intent["event"]["event_id"]
-            if self.tables[EVENTS].read_where("event_id", event_id):
-                log.warning("finishing interrupted write %s", event_id)
-                self._apply(intent["op"], recovering=True)
-            self._intents.done(path)
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        return self._tokens.find_token(token_hash)
 
-    # ---- bulk loading -----------------------------------------------------------------
+    def list_tokens(self) -> list[ApiToken]:
+        return self._tokens.list_tokens()
+
+    def revoke_token(self, token_id: str, revoked_by: str, at: Any) -> bool:
+        return self._tokens.revoke_token(token_id, revoked_by, at)
+
+    # ---- bulk loading -------------------------------------------------------------------
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the writer lock (for bulk loads in app/store/bulk.py)."""
@@ -273,10 +287,11 @@ class DeltaStore:
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
         """Compact small files, write a checkpoint and vacuum files older than the retention."""
+        self.flush()
         report: dict[str, dict[str, Any]] = {}
         with self._lock.held():
             for name, handle in self.tables.items():
-                compacted = handle.compact()
+                compacted = handle.compact()  # to per-table target sizes, never one huge file
                 table = handle.refresh()
                 table.create_checkpoint()
                 removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
@@ -287,4 +302,6 @@ class DeltaStore:
         return report
 
     def close(self) -> None:
+        """Finish pending projections and release file handles."""
+        self._projector.close()
         self._lock.close()

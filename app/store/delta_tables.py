@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 from app.store.ddl import TableDef
@@ -64,7 +64,6 @@ COMPACT_TARGET_BYTES: dict[str, int] = {
     "work_item_events": 4 * 1024 * 1024,
     "work_item_comments": 4 * 1024 * 1024,
 }
-AUTO_COMPACT_AFTER = 64  # appended files per process before work_items / votes are compacted
 
 
 class DeltaTableHandle:
@@ -74,7 +73,6 @@ class DeltaTableHandle:
         self.definition = definition
         self.path = str(root / definition.name)
         self._dt: DeltaTable | None = None
-        self.appended = 0  # single-row appends by this process since its last compaction
 
     @property
     def schema(self) -> pa.Schema:
@@ -110,18 +108,18 @@ class DeltaTableHandle:
     def read_all(self, columns: list[str] | None = None) -> pa.Table:
         return self.refresh().to_pyarrow_table(columns=columns)
 
-    def rows(self, data: list[dict[str, Any]]) -> pa.Table:
-        return pa.Table.from_pylist(data, schema=self.schema)
-
-    def append(self, data: list[dict[str, Any]]) -> None:
-        write_deltalake(self.table, self.rows(data), mode="append")
-        self.appended += 1
-
     def compact(self) -> dict[str, Any]:
         """Pack small files up to this table's target size (never into one huge file: merges rewrite
         whole files, and every extra file costs planning time on each merge). Caller holds the lock."""
-        self.appended = 0
         return self.refresh().optimize.compact(target_size=COMPACT_TARGET_BYTES.get(self.definition.name))
+
+    def rows(self, data: list[dict[str, Any]]) -> pa.Table:
+        return pa.Table.from_pylist(data, schema=self.schema)
+
+    def append(self, data: list[dict[str, Any]], checkpoint: bool = True) -> None:
+        """Append rows in one commit; checkpoint=False leaves checkpoints to the background projector."""
+        hooks = None if checkpoint else PostCommitHookProperties(create_checkpoint=False, cleanup_expired_logs=False)
+        write_deltalake(self.table, self.rows(data), mode="append", post_commithook_properties=hooks)
 
     def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
         """Rows whose column equals value (used only for recovery checks)."""
@@ -143,42 +141,39 @@ class DeltaTableHandle:
         rows.sort(key=lambda pair: pair[0])
         return [row for _, row in rows], end
 
-    def compare_and_set(self, row: dict[str, Any], key: str, expected_version: int) -> int:
-        """Overwrite the row with this key if its version is expected_version; returns rows updated."""
-        source = self.rows([row]).append_column("expected_version", pa.array([expected_version], pa.int64()))
-        predicate = f"t.{key} = s.{key} AND t.version = s.expected_version"
+    def _merge(self, rows: list[dict[str, Any]], predicate: str, extra: dict[str, pa.Array] | None = None):
+        source = self.rows(rows)
+        for name, values in (extra or {}).items():
+            source = source.append_column(name, values)
+        return self.refresh().merge(source, predicate=predicate, source_alias="s", target_alias="t",
+                                    streamed_exec=False)  # materialized source: its stats prune target files
+
+    def upsert_newer(self, rows: list[dict[str, Any]], key: str = "id") -> dict[str, Any]:
+        """Insert rows, or replace stored rows with a lower version (idempotent, order-independent).
+        Values travel as data in the merge source, never as SQL text."""
         updates = {c: f"s.{c}" for c in self.schema.names}
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
-            .when_matched_update(updates=updates)
+        return (
+            self._merge(rows, f"t.{key} = s.{key}")
+            .when_matched_update(updates=updates, predicate="t.version < s.version")
+            .when_not_matched_insert(updates=updates)
             .execute()
         )
-        return int(metrics.get("num_target_rows_updated", 0))
 
-    def delete_matching(self, row: dict[str, Any], keys: list[str]) -> int:
-        """Delete rows equal to `row` on `keys` (values travel as data, never as SQL text)."""
-        source = self.rows([row])
+    def insert_missing(self, rows: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+        """Insert the rows whose keys are not stored yet (idempotent append)."""
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
-            .when_matched_delete()
-            .execute()
-        )
-        return int(metrics.get("num_target_rows_deleted", 0))
+        return self._merge(rows, predicate).when_not_matched_insert_all().execute()
 
-    def insert_missing(self, row: dict[str, Any], keys: list[str]) -> int:
-        """Insert the row unless one with the same keys exists (idempotent append)."""
-        source = self.rows([row])
+    def sync_presence(self, rows: list[dict[str, Any]], present: list[bool], keys: list[str]) -> None:
+        """Make each row exist (present) or not exist (absent) in the table. Two merges, because one
+        merge with a conditional insert checks NOT NULL on the rows it does not insert (delta-rs)."""
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        metrics = (
-            self.refresh()
-            .merge(source, predicate=predicate, source_alias="s", target_alias="t", streamed_exec=False)
-            .when_not_matched_insert_all()
-            .execute()
-        )
-        return int(metrics.get("num_target_rows_inserted", 0))
+        wanted = [row for row, keep in zip(rows, present, strict=True) if keep]
+        gone = [row for row, keep in zip(rows, present, strict=True) if not keep]
+        if gone:
+            self._merge(gone, predicate).when_matched_delete().execute()
+        if wanted:
+            self._merge(wanted, predicate).when_not_matched_insert_all().execute()
 
 
 def embedded_properties(definition: TableDef) -> dict[str, str]:

@@ -1,14 +1,13 @@
-"""Cross-process writer lock and the intent log that makes each audited write crash-safe.
+"""File locks and the intent log that make each audited write crash-safe.
 
-A write is: record the intent (a small file) -> append the audit event (the commit point) ->
-apply the change to the table it belongs in -> drop the intent. A writer that dies after the
-event leaves the intent behind; the next writer (or the next start) finishes the job.
+A write records an intent naming the rows it touches, appends the audit event (the commit point),
+and leaves the table rows to the projector. An intent outlives a writer that died, so the next
+start, or any process's projector, brings those rows in line with the events.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import os
@@ -17,11 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 
-
-class WriterLock:
-    """One writer at a time across threads (a mutex) and processes (flock on a file)."""
+class FileLock:
+    """Exclusive across threads (a mutex) and processes (flock on a file)."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -40,54 +37,55 @@ class WriterLock:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        with self._mutex:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")
+WriterLock = FileLock
 
 
-def coerce_row(row: dict[str, Any], schema: pa.Schema) -> dict[str, Any]:
-    """Turn ISO strings back into dates and timestamps where the schema wants them."""
-    out = dict(row)
-    for field in schema:
-        value = out.get(field.name)
-        if isinstance(value, str) and pa.types.is_timestamp(field.type):
-            out[field.name] = dt.datetime.fromisoformat(value)
-        elif isinstance(value, str) and pa.types.is_date(field.type):
-            out[field.name] = dt.date.fromisoformat(value)
-    return out
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class IntentLog:
-    """Intent files in a folder: written atomically (temp file + rename), removed when done."""
+    """Intent files `<pid>-<event id>.json`: written atomically (temp + rename), removed once projected."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def record(self, name: str, intent: dict[str, Any]) -> Path:
-        path = self.folder / f"{name}.json"
-        tmp = self.folder / f".{name}.tmp"
-        with open(tmp, "w") as fh:
-            json.dump(intent, fh, default=_encode)
-            fh.flush()
-            os.fsync(fh.fileno())
+    def record(self, name: str, keys: dict[str, Any]) -> Path:
+        path = self.folder / f"{os.getpid()}-{name}.json"
+        tmp = self.folder / f".{os.getpid()}-{name}.tmp"
+        with open(tmp, "w") as fh:  # no fsync: it guards against a dead process, like delta-rs commits
+            json.dump(keys, fh)
         os.replace(tmp, path)
         return path
 
-    def pending(self) -> list[tuple[Path, dict[str, Any]]]:
-        found = []
+    def orphans(self) -> list[tuple[Path, dict[str, Any]]]:
+        """Intents whose writer process is gone (it died before its rows were projected)."""
+        found: list[tuple[Path, dict[str, Any]]] = []
+        if not self.folder.is_dir():  # the data folder itself was removed
+            return found
         for entry in sorted(os.listdir(self.folder)):
-            if entry.endswith(".json"):
+            pid = entry.split("-", 1)[0]
+            if entry.endswith(".json") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 path = self.folder / entry
-                with open(path) as fh:
+                with contextlib.suppress(FileNotFoundError, ValueError), open(path) as fh:
                     found.append((path, json.load(fh)))
         return found
+
+    def count(self) -> int:
+        return sum(1 for e in os.listdir(self.folder) if e.endswith(".json"))
 
     @staticmethod
     def done(path: Path) -> None:

@@ -18,9 +18,8 @@ from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
 from app.store.indexes import Postings, SortedIndex, TextIndex
 
-# Columns of work_item_events; created_at as epoch microseconds (half a datetime's memory, 500k rows).
-EventRow = tuple[str, str, int, str, str, int, int, str]
-CommentRow = tuple[str, str, str, int, str]  # columns of work_item_comments, created_at likewise
+EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _INITIAL_STATES = {"new", "proposed", "submitted"}
 
 
@@ -28,18 +27,14 @@ def _rank(priority: str) -> int:
     return int(priority[1]) if priority and len(priority) == 2 else 9
 
 
-def comment_from_row(row: CommentRow) -> Comment:
-    return Comment(row[0], row[1], row[2], from_micros(row[3]), row[4])
-
-
 def event_from_row(row: EventRow) -> Event:
-    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], from_micros(row[6]), row[7])
+    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
 
 def event_to_row(event: Event) -> EventRow:
     return (
         event.event_id, event.item_id, event.seq, event.event_type, event.payload_json(),
-        event.version, to_micros(event.created_at), event.created_by,
+        event.version, event.created_at, event.created_by,
     )
 
 
@@ -51,8 +46,8 @@ class ReadModel:
         self.items: dict[str, WorkItem] = {}
         self.max_number: dict[str, int] = {}
         self.events: dict[str, list[EventRow]] = {}
-        self.comments: dict[str, list[CommentRow]] = {}
-        self.votes: dict[str, dict[str, int]] = {}
+        self.comments: dict[str, list[Comment]] = {}
+        self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
         self.text = TextIndex()
         self.postings = Postings()
@@ -71,7 +66,7 @@ class ReadModel:
         self,
         items: Iterable[dict[str, Any]],
         events: dict[str, list[EventRow]],
-        comments: dict[str, list[CommentRow]],
+        comments: dict[str, list[Comment]],
         votes: dict[str, dict[str, int]],
     ) -> None:
         """Replace the whole state with rows read from the tables, already grouped per item:
@@ -81,15 +76,36 @@ class ReadModel:
             for row in items:
                 self._put_item(WorkItem(**{**row, "description": row["description"] or ""}), reindex=False)
             self.events, self.comments, self.votes = events, comments, votes
+            self._fold_unprojected()
             everything = list(self.items.values())
             for index in self.indexes.values():
                 index.rebuild(everything)
 
+    def _fold_unprojected(self) -> None:
+        """Apply events whose effect the tables do not show yet (their projection was still pending)."""
+        comment_ids = {c.id for lst in self.comments.values() for c in lst}
+        latest_vote: dict[tuple[str, str], EventRow] = {}
+        for rows in self.events.values():
+            for row in rows:
+                kind = row[3]
+                if kind == EventType.CREATED and row[1] not in self.items:
+                    self._put_item(WorkItem.from_dict(json.loads(row[4])["item"]), reindex=False)
+                elif kind in (EventType.UPDATED, EventType.STATE_CHANGED) and row[5] > self.items[row[1]].version:
+                    self._apply_change(row, json.loads(row[4]), reindex=False)
+                elif kind == EventType.COMMENTED and row[0] not in comment_ids:
+                    comment = Comment(row[0], row[1], json.loads(row[4])["body"], row[6], row[7])
+                    self.comments.setdefault(row[1], []).append(comment)
+                elif kind in (EventType.VOTED, EventType.UNVOTED):
+                    latest_vote[(row[1], json.loads(row[4]).get("voter", row[7]))] = row
+        for (item_id, voter), row in latest_vote.items():
+            if row[3] == EventType.VOTED and not self.has_vote(item_id, voter):
+                self._put_vote(item_id, voter, row[6], reindex=False)
+            elif row[3] == EventType.UNVOTED and self.has_vote(item_id, voter):
+                self._drop_vote(item_id, voter, reindex=False)
+
     # ---- folding events ------------------------------------------------------------------
     def apply(self, row: EventRow) -> None:
         """Move the state forward by one audit event (idempotent per event id)."""
-        if isinstance(row[6], dt.datetime):
-            row = (*row[:6], to_micros(row[6]), row[7])
         with self.lock:
             item_id, event_type = row[1], row[3]
             history = self.events.setdefault(item_id, [])
@@ -102,13 +118,15 @@ class ReadModel:
             elif event_type in (EventType.UPDATED, EventType.STATE_CHANGED):
                 self._apply_change(row, payload)
             elif event_type == EventType.COMMENTED:
-                self.comments.setdefault(item_id, []).append((row[0], item_id, payload["body"], row[6], row[7]))
+                comments = self.comments.setdefault(item_id, [])
+                if not any(c.id == row[0] for c in comments):
+                    comments.append(Comment(row[0], item_id, payload["body"], row[6], row[7]))
             elif event_type == EventType.VOTED:
                 self._put_vote(item_id, payload.get("voter", row[7]), row[6])
             elif event_type == EventType.UNVOTED:
                 self._drop_vote(item_id, payload.get("voter", row[7]))
 
-    def _apply_change(self, row: EventRow, payload: dict[str, Any]) -> None:
+    def _apply_change(self, row: EventRow, payload: dict[str, Any], reindex: bool = True) -> None:
         current = self.items[row[1]]
         if payload.get("item"):
             changed = WorkItem.from_dict(payload["item"])
@@ -119,8 +137,8 @@ class ReadModel:
             if isinstance(values.get("needed_by"), str):
                 values["needed_by"] = dt.date.fromisoformat(values["needed_by"])
             changed = dataclasses.replace(current, **values)
-        changed = dataclasses.replace(changed, version=row[5], updated_at=from_micros(row[6]), updated_by=row[7])
-        self._put_item(changed)
+        changed = dataclasses.replace(changed, version=row[5], updated_at=row[6], updated_by=row[7])
+        self._put_item(changed, reindex)
 
     def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
         self.postings.put(self.items.get(item.id), item)
@@ -132,18 +150,17 @@ class ReadModel:
             for index in self.indexes.values():
                 index.upsert(item)
 
-    def _put_vote(self, item_id: str, voter: str, at: int, reindex: bool = True) -> None:
-        """Record a vote; `at` in epoch microseconds (an int is half a datetime's size, 1M of them)."""
-        self.votes.setdefault(item_id, {})[voter] = at
+    def _put_vote(self, item_id: str, voter: str, at: dt.datetime | int, reindex: bool = True) -> None:
+        self.votes.setdefault(item_id, {})[voter] = to_micros(at) if isinstance(at, dt.datetime) else at
         if voter in self._voted_by:
             self._voted_by[voter].add(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
-    def _drop_vote(self, item_id: str, voter: str) -> None:
+    def _drop_vote(self, item_id: str, voter: str, reindex: bool = True) -> None:
         self.votes.get(item_id, {}).pop(voter, None)
         self._voted_by.get(voter, set()).discard(item_id)
-        if item_id in self.items:
+        if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
     # ---- reads ---------------------------------------------------------------------------
@@ -171,7 +188,7 @@ class ReadModel:
             item = self.items.get(item_id)
             if item is None:
                 return None
-            comments = [comment_from_row(r) for r in self.comments.get(item_id, ())]
+            comments = list(self.comments.get(item_id, ()))
             rows = list(self.events.get(item_id, ()))
             votes = self.votes.get(item_id, {})
             return WorkItemDetail(

@@ -125,25 +125,6 @@ def test_an_unvote_killed_after_its_event_is_finished_by_the_next_start(tmp_path
     assert voter not in reopened.model.votes.get(item.id, {})
     rows = reopened.tables["work_item_votes"].read_all().to_pylist()
     assert (item.id, voter) not in {(r["item_id"], r["voter"]) for r in rows}
-    assert list(reopened._intents.pending()) == []
+    reopened.close()
+    assert reopened._intents.count() == 0
 
-
-def test_one_row_appends_are_compacted_without_changing_data(tmp_path, monkeypatch) -> None:
-    """Each create appends a one-row file; every few appends they are packed, and nothing changes."""
-    import app.store.delta_store as delta_store
-
-    monkeypatch.setattr(delta_store, "AUTO_COMPACT_AFTER", 4)
-    store = DeltaStore(tmp_path)
-    seed_large(store, PLATFORMS, Sizes(items=30, events=200, comments=40, votes=100))
-    files_before = len(store.tables["work_items"].refresh().file_uris())
-    service = WorkItemService(store, PLATFORMS)
-    reporter = Actor("packer@example.com", Role.REPORTER)
-    created = [service.create(reporter, {"item_type": "improvement", "title": f"Pack me {n}", "problem": "p",
-                                         "proposed_benefit": "b"}) for n in range(9)]
-    service.vote(reporter, created[0].id, True)
-    assert len(store.tables["work_items"].refresh().file_uris()) < files_before + 9
-    moved = service.transition(TRIAGER, created[-1].id, "under_review", created[-1].version)
-    reopened = DeltaStore(tmp_path)
-    assert reopened.model.items == store.model.items
-    assert reopened.model.items[moved.id].state == "under_review"
-    assert reopened.model.votes[created[0].id] == store.model.votes[created[0].id]

@@ -1,0 +1,205 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json (checked by schemathesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify
+
+from app.api import bp
+from app.models import ItemType, Priority, Severity
+from app.services.state_machines import all_states
+
+STR, NSTR = {"type": "string"}, {"type": ["string", "null"]}
+INT = {"type": "integer"}
+# Text fields are checked after stripping whitespace (str.strip), so their length rules are patterns
+# over the stripped text; WS lists exactly the characters str.isspace() accepts.
+WS = "[\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+NS = "[^" + WS[1:]
+
+
+def _stripped(low: int, high: int, nullable: bool = True) -> dict[str, Any]:
+    """A string whose stripped length is between low and high (blank counts as absent when low is 0)."""
+    if low >= 2:
+        core = f"{NS}[\\s\\S]{{{low - 2},{high - 2}}}{NS}"
+    else:
+        core = f"{NS}(?:[\\s\\S]{{0,{high - 2}}}{NS})?"
+        core = core if low == 1 else f"(?:{core})?"
+    return {"type": ["string", "null"] if nullable else "string", "pattern": f"^{WS}*{core}{WS}*$"}
+
+
+TITLE = _stripped(3, 200, nullable=False)
+PRIORITY = {"type": "string", "enum": [p.value for p in Priority]}
+SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
+EMAIL = {"type": ["string", "null"], "format": "email", "maxLength": 320}
+DATE = {"type": ["string", "null"], "format": "date"}
+DESCRIPTION = {"type": ["string", "null"], "maxLength": 20000}  # markdown, kept as sent
+
+
+def _text(limit: int) -> dict[str, Any]:
+    return _stripped(0, limit)
+
+
+TYPE_PROPS = {
+    "incident": {"severity": SEVERITY, "impact": _text(2000)},
+    "improvement": {"problem": _text(5000), "proposed_benefit": _text(5000)},
+    "platform_request": {"justification": _text(5000), "needed_by": DATE},
+}
+ITEM_PROPS = {"id": STR, "key": STR, "item_type": {"type": "string", "enum": [t.value for t in ItemType]},
+              "state": STR, "title": STR, "description": STR, "priority": PRIORITY, "platform": NSTR,
+              "assignee": NSTR, "severity": {"type": ["string", "null"]}, "impact": NSTR, "problem": NSTR,
+              "proposed_benefit": NSTR, "justification": NSTR, "needed_by": NSTR, "created_at": STR,
+              "created_by": STR, "updated_at": STR, "updated_by": STR, "version": INT}
+COUNTS = {"vote_count": INT, "comment_count": INT}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, closed: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": props, "required": required or list(props)}
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _new_item(item_type: str, platform: dict[str, Any], platform_required: bool) -> dict[str, Any]:
+    """A create body for one type: its own fields only; incidents need severity, two types a platform."""
+    optional_platform = {"type": ["string", "null"], "enum": [*platform["enum"], None]}
+    props = {"item_type": {"const": item_type}, "title": TITLE, "description": DESCRIPTION,
+             "priority": {**PRIORITY, "type": ["string", "null"], "enum": [*PRIORITY["enum"], None]},
+             "platform": platform if platform_required else optional_platform,
+             "assignee": EMAIL, **TYPE_PROPS[item_type]}
+    required = ["item_type", "title"] + (["platform"] if platform_required else [])
+    required += ["severity"] if item_type == "incident" else []
+    return _obj(props, required, closed=True)
+
+
+def schemas(platforms: list[str]) -> dict[str, Any]:
+    """Component schemas; the platform list is the app's PLATFORMS setting."""
+    platform = {"type": "string", "enum": list(platforms)}
+    changes = {"expected_version": INT, "title": TITLE, "description": DESCRIPTION, "priority": PRIORITY,
+               "platform": {**platform, "type": ["string", "null"], "enum": [*platforms, None]},
+               "assignee": EMAIL, **{k: v for props in TYPE_PROPS.values() for k, v in props.items()}}
+    return {
+        "Item": _obj({**ITEM_PROPS, **COUNTS, "my_vote": {"type": "boolean"},
+                      "allowed_transitions": {"type": "array", "items": STR}}),
+        "ListItem": _obj({**ITEM_PROPS, **COUNTS}),
+        "ItemPage": _obj({"items": {"type": "array", "items": _ref("ListItem")}, "page": INT, "page_size": INT,
+                          "total": INT}),
+        "NewItem": {"oneOf": [_new_item("incident", platform, True), _new_item("improvement", platform, False),
+                              _new_item("platform_request", platform, True)]},
+        "ItemChanges": _obj(changes, ["expected_version"], closed=True),
+        "TransitionRequest": _obj({"to_state": {"type": "string", "enum": all_states()}, "expected_version": INT,
+                                   "note": _text(10000)}, ["to_state", "expected_version"], closed=True),
+        "NewComment": _obj({"body": _stripped(1, 10000, nullable=False)}, closed=True),
+        "Empty": {"type": "object", "maxProperties": 0},
+        "Comment": _obj({"id": STR, "item_id": STR, "body": STR, "created_at": STR, "created_by": STR}),
+        "CommentList": _obj({"items": {"type": "array", "items": _ref("Comment")}}),
+        "Vote": _obj({"voted": {"type": "boolean"}, "vote_count": INT}),
+        "Event": _obj({"event_id": STR, "item_id": STR, "seq": INT, "event_type": STR, "actor": STR,
+                       "created_at": STR, "version": INT, "payload": {"type": "object"}}),
+        "EventList": _obj({"items": {"type": "array", "items": _ref("Event")}}),
+        "Error": _obj({"error": _obj({"code": STR, "message": STR, "details": {}})}),
+    }
+
+
+ERRORS = {"400": "Malformed body or invalid transition", "401": "No identity, or a bad API token",
+          "403": "Your role may not do this", "404": "No such item", "409": "Version conflict",
+          "413": "Body too large", "415": "Body is not JSON", "422": "Field errors (details per field)",
+          "429": "Rate limited (see Retry-After)"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: str, schema: str, errors: str, body: str | None = None,
+        params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One operation: its success response, the error statuses it may answer, its body and parameters."""
+    responses = {ok: {"description": summary, **_json(_ref(schema))}}
+    responses.update({code: {"description": ERRORS[code], **_json(_ref("Error"))} for code in errors.split()})
+    if ok == "201":
+        responses[ok]["headers"] = {"Location": {"schema": STR, "description": "URL of the new item"}}
+    op: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body:
+        op["requestBody"] = {"required": True, **_json(_ref(body))}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+def _any_of_states() -> dict[str, Any]:
+    """One state or a comma-separated list of them; blanks are ignored."""
+    one = f"(?:{'|'.join(all_states())})?"
+    return {"type": "string", "pattern": f"^{WS}*{one}{WS}*(?:,{WS}*{one}{WS}*)*$"}
+
+
+# An empty query value means "not set" (what an HTML form sends for "any").
+PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 0}]}
+SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
+LIST_PARAMS = [
+    _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
+    _query("state", _any_of_states()),
+    _query("platform", STR), _query("assignee", STR), _query("author", STR), _query("q", STR),
+    _query("sort", {"type": "string", "enum": ["", *SORTS]}),
+    _query("page", PAGE_NUMBER),
+    _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),
+]
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": STR}
+READ, WRITE = "401 404", "400 401 403 404 413 415 422 429"
+
+PATHS = {
+    "/work-items": {
+        "get": _op("List work items", "200", "ItemPage", "401 422", params=LIST_PARAMS),
+        "post": _op("Create a work item", "201", "Item", "400 401 403 413 415 422 429", body="NewItem"),
+    },
+    "/work-items/{item_id}": {
+        "parameters": [ITEM_ID],
+        "get": _op("One work item", "200", "Item", READ),
+        "patch": _op("Change fields", "200", "Item", WRITE + " 409", body="ItemChanges"),
+    },
+    "/work-items/{item_id}/transition": {
+        "parameters": [ITEM_ID],
+        "post": _op("Change state", "200", "Item", WRITE + " 409", body="TransitionRequest"),
+    },
+    "/work-items/{item_id}/comments": {
+        "parameters": [ITEM_ID],
+        "get": _op("Comments, oldest first", "200", "CommentList", READ),
+        "post": _op("Add a comment", "201", "Comment", WRITE, body="NewComment"),
+    },
+    "/work-items/{item_id}/vote": {
+        "parameters": [ITEM_ID],
+        "post": _op("Vote (idempotent); send {}", "200", "Vote", WRITE, body="Empty"),
+        "delete": _op("Withdraw the vote (idempotent); send {}", "200", "Vote", WRITE, body="Empty"),
+    },
+    "/work-items/{item_id}/events": {
+        "parameters": [ITEM_ID],
+        "get": _op("Audit events, oldest first", "200", "EventList", READ),
+    },
+}
+
+def build_document(platforms: list[str]) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document for this app's settings."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "DeltaDesk API", "version": "1",
+                 "description": "Incidents, improvements and platform requests. Authenticate with "
+                                "`Authorization: Bearer <token>`; writes take `Content-Type: application/json`."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {}],
+        "paths": PATHS,
+        "components": {"schemas": schemas(platforms),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """The machine-readable description of this API."""
+    return jsonify(build_document(current_app.extensions["dd_config"].platforms))

@@ -1,0 +1,24 @@
+"""HTML adapter: ticket pages and fragments, dev sign-in, app-wide error handlers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.services.markdown import render_markdown
+from app.web.errors import init_error_handlers
+
+
+def register_web(app: Flask) -> None:
+    """Register the tickets blueprint, the dev sign-in (AUTH_MODE=dev only) and the error handlers."""
+    from app.web import create, detail  # noqa: F401  (routes attach themselves to the tickets blueprint)
+    from app.web.auth import bp as auth_bp
+    from app.web.tickets import bp as tickets_bp
+
+    app.register_blueprint(tickets_bp)
+    if app.config["DD"]["AUTH_MODE"].strip().lower() == "dev":
+        app.register_blueprint(auth_bp)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals.setdefault("auth_mode", app.config["DD"]["AUTH_MODE"].strip().lower())
+    init_error_handlers(app)

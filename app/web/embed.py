@@ -1,0 +1,116 @@
+"""Embeddable read-only fragments (/embed/...) for other portals: htmx hx-get (CORS) or an iframe.
+
+Cross-origin rules come from EMBED_ALLOWED_ORIGINS: the Origin is echoed only when listed, preflights allow
+the htmx request headers, and `frame-ancestors` lists the same origins. Responses carry an ETag derived from
+the data version so pollers get 304 Not Modified while nothing changed; no session cookie is ever needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.wrappers import Response
+
+from app.core.context import current_actor, services
+from app.services.errors import DomainError
+from app.web.portal import portal_service, wants_partial
+
+bp = Blueprint("embed", __name__, url_prefix="/embed")
+
+HTMX_HEADERS = ("HX-Request", "HX-Request-Type", "HX-Source", "HX-Target", "HX-Current-URL", "HX-Boosted",
+                "HX-History-Restore-Request", "HX-Trigger", "If-None-Match")
+MAX_AGE_PREFLIGHT = "600"
+
+
+def _allowed_origins() -> list[str]:
+    return current_app.extensions["dd_config"].embed_origins
+
+
+def base_url() -> str:
+    """Absolute base for links back to the app: PUBLIC_URL, else the request's own host."""
+    return (current_app.config["DD"]["PUBLIC_URL"].strip() or request.host_url).rstrip("/")
+
+
+@bp.before_request
+def _preflight() -> Response | None:
+    """Answer CORS preflights ourselves: listed origins get the allowed methods and headers, others 403."""
+    if request.method != "OPTIONS":
+        return None
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if origin not in _allowed_origins():
+        return Response("Origin not allowed to embed.", status=403, mimetype="text/plain")
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = ", ".join(HTMX_HEADERS)
+    response.headers["Access-Control-Max-Age"] = MAX_AGE_PREFLIGHT
+    return response
+
+
+@bp.after_request
+def _embed_headers(response: Response) -> Response:
+    """CORS echo for listed origins, framing allowed only for them, caching keyed on the variants."""
+    origins = _allowed_origins()
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if origin and origin in origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
+    response.vary.update(("Origin", "HX-Request", "HX-Request-Type"))
+    ancestors = " ".join(origins) or "'none'"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'self' {base_url()}; img-src 'self' data:; base-uri 'none'; "
+        f"form-action 'none'; frame-ancestors {ancestors}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError) -> tuple[str, int, dict[str, str]]:
+    body = render_template("embed/error.html", error=error, base=base_url(), fragment=wants_partial())
+    return body, error.status, {"Cache-Control": "no-store"}
+
+
+def _etag(extra: str = "") -> str:
+    """Data version + the exact request variant (path, query, fragment or document, viewer)."""
+    version = portal_service().data_version(current_actor())
+    variant = f"{request.full_path}|{wants_partial()}|{base_url()}|{extra}"
+    return f"{version}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
+
+
+def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") -> Response:
+    """304 when the client's ETag still matches; otherwise load the data and render the fragment."""
+    etag = _etag(extra)
+    private = current_actor() is not None or not current_app.extensions["deltadesk"].work_items.allow_anonymous_read
+    headers = {"ETag": f'"{etag}"', "Cache-Control": f"{'private' if private else 'public'}, no-cache, max-age=0"}
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    body = render_template(template, base=base_url(), fragment=wants_partial(), **load())
+    return Response(body, status=200, headers=headers, mimetype="text/html")
+
+
+@bp.get("/work-items")
+def work_items() -> Response:
+    params = request.args.to_dict(flat=False)
+    params = {k: v if len(v) > 1 else v[0] for k, v in params.items()}
+    return _cached("embed/work_items.html", lambda: {"page": services().work_items.list(current_actor(), params),
+                                                     "params": params})
+
+
+@bp.get("/work-items/<item_id>")
+def work_item(item_id: str) -> Response:
+    return _cached("embed/work_item.html", lambda: {"view": services().work_items.get(item_id[:64], current_actor())})
+
+
+@bp.get("/status")
+def status() -> Response:
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")  # the 14-day window moves daily without new data
+    return _cached("embed/status.html", lambda: {"board": portal_service().status(current_actor())}, today)
+
+
+@bp.get("/roadmap")
+def roadmap() -> Response:
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    return _cached("embed/roadmap.html", lambda: {"columns": portal_service().roadmap(current_actor())}, today)

@@ -1,0 +1,120 @@
+"""App-wide error handlers: JSON under /api/, friendly pages or htmx fragments everywhere else.
+
+Domain errors raised by the services are mapped here in one place (status, page or fragment, and
+the conflict modal for stale writes); HTTP errors (404 unknown URL, 405, 413, 429, 500) likewise.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, redirect, request, url_for
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.core.context import current_actor
+from app.services.errors import DomainError, Unauthenticated, VersionConflict
+from app.web.rendering import render_fragment, wants_fragment
+from app.web.timeline import LONG_FIELDS, describe, reapply_fields
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "version_conflict", 413: "payload_too_large",
+              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+              500: "internal_error", 503: "unavailable"}
+TITLES = {400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "Not found",
+          405: "Method not allowed", 413: "Too large", 422: "Check your input", 429: "Slow down",
+          500: "Something went wrong", 503: "Temporarily unavailable"}
+
+
+def is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, details: Any = None,
+               headers: dict[str, str] | None = None) -> Response:
+    """The API's error shape: {"error": {"code", "message", "details"}}."""
+    response = jsonify({"error": {"code": code, "message": message, "details": details}})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the rate limit that was just hit resets (flask-limiter's current limit)."""
+    from app.core.rate_limit import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+def html_error(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    """A friendly page in the layout, or for htmx a fragment shown in the page's #flash region."""
+    headers = dict(headers or {})
+    context = {"code": status, "title": TITLES.get(status, "Error"), "message": message, **extra}
+    if extra.get("domain_code") == "invalid_transition":
+        context["title"] = "Not possible now"
+    if wants_fragment():
+        inside_modal = request.headers.get("HX-Source", "").endswith("#reapply-form")
+        headers.setdefault("HX-Retarget", "#conflict-flash" if inside_modal else "#flash")
+        headers.setdefault("HX-Reswap", "innerHTML")
+        return render_fragment("errors/_error.html", status, headers, **context)
+    return render_fragment("errors/error.html", status, headers, **context)
+
+
+def handle_http(exc: HTTPException) -> Response:
+    """Werkzeug/Flask HTTP errors: unknown URLs, wrong methods, too large, rate limited, CSRF failures."""
+    status = exc.code or 500
+    message = exc.description or TITLES.get(status, "Error")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    retry_after = retry_after_seconds() if status == 429 else None
+    if status == 429:
+        message = "You are doing that too often. Please wait a moment and try again."
+    if is_api_request():
+        details = {"retry_after": retry_after} if retry_after else None
+        return json_error(status, HTTP_CODES.get(status, "error"), message, details, headers)
+    return html_error(status, message, headers, retry_after=retry_after)
+
+
+def handle_exception(exc: Exception) -> Response:
+    """Anything unexpected: log it, answer 500 without leaking internals."""
+    if isinstance(exc, HTTPException):
+        return handle_http(exc)
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http(InternalServerError("Something went wrong on our side. It has been logged; please try again."))
+
+
+def handle_domain(exc: DomainError) -> Response:
+    """Service errors outside the API blueprint: JSON under /api/, else pages, fragments or the modal."""
+    if is_api_request():
+        return json_error(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, VersionConflict):
+        return conflict_response(exc)
+    if (isinstance(exc, Unauthenticated) and request.method == "GET" and not wants_fragment()
+            and "auth.sign_in" in current_app.view_functions):
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    return html_error(exc.status, exc.message, details=exc.details, domain_code=exc.code)
+
+
+def conflict_response(exc: VersionConflict) -> Response:
+    """409: the current version and what changed since, with the user's attempted change kept intact."""
+    change = {k: v for k, v in request.form.items() if k not in ("csrf_token", "expected_version")}
+    reapply, untouched = reapply_fields(change, exc.events_since)
+    context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
+               "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
+               "active_section": "tickets"}
+    if wants_fragment():
+        headers = {"HX-Retarget": "#modal-root", "HX-Reswap": "innerHTML"}
+        return render_fragment("work_items/_conflict_modal.html", 409, headers, **context)
+    return render_fragment("work_items/conflict.html", 409, **context)
+
+
+def init_error_handlers(app: Flask) -> None:
+    """Register the handlers on the app (blueprints may still map their own errors first)."""
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(DomainError, handle_domain)
+    app.register_error_handler(Exception, handle_exception)

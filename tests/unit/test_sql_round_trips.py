@@ -1,0 +1,99 @@
+"""Round trips are the cost on a warehouse: statements per page, per write, and what the cache saves."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.models import Actor, Event, EventType, Role
+from app.services.work_items import WorkItemService
+from app.store.sql_store import SqlStore
+from tests.contract.builders import event
+from tests.contract.conftest import open_sql_store
+
+TRIAGER = Actor("tri@example.com", Role.TRIAGER)
+REPORTER = Actor("rep@example.com", Role.REPORTER)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    store, _ = open_sql_store(tmp_path, cache_ttl=0)
+    yield store
+    store.close()
+
+
+def counted(store: SqlStore, action: object) -> int:
+    before = store.pool.statements
+    action()  # type: ignore[operator]
+    return store.pool.statements - before
+
+
+def seed(service: WorkItemService, n: int = 4) -> list[str]:
+    ids = []
+    for i in range(n):
+        ids.append(service.create(REPORTER, {"item_type": "incident", "title": f"Broken pipeline {i}",
+                                             "platform": "kafka", "severity": "sev3"}).id)
+    return ids
+
+
+def test_list_and_detail_pages_take_at_most_two_statements(store: SqlStore) -> None:
+    service = WorkItemService(store, ["kafka"])
+    item_id = seed(service)[0]
+    service.comment(REPORTER, item_id, "me too")
+    for params in ({}, {"sort": "-votes", "state": "new,triaged", "q": "pipeline", "type": "incident"},
+                   {"voted": "1", "mine": "1"}, {"page": "1", "page_size": "2"}):
+        assert counted(store, lambda p=params: service.list(REPORTER, p)) == 1
+    assert counted(store, lambda: service.list(REPORTER, {"page": "9"})) == 2  # past the end: total alone
+    assert counted(store, lambda: service.detail(item_id, REPORTER)) == 2
+    assert counted(store, lambda: service.get(item_id, REPORTER)) == 2
+
+
+def test_each_write_takes_at_most_three_statements(store: SqlStore) -> None:
+    service = WorkItemService(store, ["kafka"])
+    created: list[str] = []
+    assert counted(store, lambda: created.append(service.create(REPORTER, {
+        "item_type": "incident", "title": "Warehouse down", "platform": "kafka", "severity": "sev1"}).id)) == 3
+    item_id = created[0]
+    assert counted(store, lambda: service.update(TRIAGER, item_id, 1, {"priority": "p1"})) == 3
+    assert counted(store, lambda: service.transition(TRIAGER, item_id, "triaged", 2)) == 3
+    assert counted(store, lambda: service.comment(REPORTER, item_id, "Same here")) == 3
+    # A vote: the service reads the item (one statement, never cached: see SqlStore.get_item), then at
+    # most three statements in the store; an unchanged vote stops after the first.
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4
+    first, again = _vote_event(store, item_id), _vote_event(store, item_id)
+    assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, first)) == 3
+    assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, again)) == 1
+
+
+def _vote_event(store: SqlStore, item_id: str) -> Event:
+    item = store.get_item(item_id)
+    assert item is not None
+    return event(item, EventType.VOTED, "v@example.com", {"voter": "v@example.com"}, item.version, item.updated_at)
+
+
+def test_repeated_reads_are_served_from_the_cache_until_this_instance_writes(tmp_path: Path) -> None:
+    store, _ = open_sql_store(tmp_path, cache_ttl=60)
+    service = WorkItemService(store, ["kafka"])
+    item_id = seed(service, 2)[0]
+    assert counted(store, lambda: service.list(REPORTER, {})) == 1
+    assert counted(store, lambda: service.list(REPORTER, {})) == 0
+    assert counted(store, lambda: service.detail(item_id, REPORTER)) == 2
+    assert counted(store, lambda: service.detail(item_id, REPORTER)) == 0
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4  # item read + 3 (writes clear the cache)
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 2  # unchanged: item read + vote state
+    view = service.get(item_id, REPORTER)
+    assert (view.vote_count, view.my_vote) == (1, True)
+    assert service.list(REPORTER, {}).vote_counts[item_id] == 1
+    store.close()
+
+
+def test_cache_entries_expire(tmp_path: Path) -> None:
+    store, _ = open_sql_store(tmp_path, cache_ttl=0.2)
+    assert counted(store, lambda: store.data_version()) == 1
+    assert counted(store, lambda: store.data_version()) == 0
+    time.sleep(0.25)
+    assert counted(store, lambda: store.data_version()) == 1
+    store.close()
