@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake.exceptions import DeltaError
 
 from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle
+from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs
 from app.store.delta_tokens import DeltaTokens
 from app.store.faults import fault_point
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
@@ -67,17 +70,56 @@ class DeltaStore:
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
-        """Read every table; events newer than the projected rows are folded on top of them."""
-        items = self.tables[ITEMS].read_all().drop_columns(["pending_event"]).to_pylist()
-        events_handle = self.tables[EVENTS]
-        events = events_handle.read_all()
-        self._events_version = events_handle.version()
-        names = events_handle.schema.names
-        columns = [events[n].to_pylist() for n in names]
-        event_rows = list(zip(*columns, strict=True)) if events.num_rows else []
-        comments = self.tables[COMMENTS].read_all().to_pylist()
-        votes = self.tables[VOTES].read_all().to_pylist()
-        self.model.load(items, event_rows, comments, votes)
+        """Read every table into the read model (events newer than the projected rows are folded on
+        top of them), with the cyclic GC paused (millions of new objects would trigger it again and
+        again) and the result frozen out of later GC passes, which would otherwise walk the whole
+        model and stall requests."""
+        gc.disable()
+        try:
+            self._read_tables()
+        finally:
+            gc.enable()
+            gc.freeze()
+            pa.default_memory_pool().release_unused()
+
+    def _read_tables(self) -> None:
+        """Columnar conversion of every table, grouped per item after sorting in Arrow; ids are shared
+        between tables (see column_lists)."""
+        strings: dict[str, str] = {}
+        items_handle = self.tables[ITEMS]
+        items_table = items_handle.read_all([n for n in items_handle.schema.names if n != "pending_event"])
+        cols = column_lists(items_table, strings, interned=("id", "created_by", "updated_by", "assignee", "platform"))
+        items = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+        del items_table, cols
+        self._events_version = self.tables[EVENTS].version()
+        events = self._grouped(EVENTS, [("item_id", "ascending"), ("seq", "ascending")], strings,
+                               ("item_id", "event_type", "created_by"))
+        comments = {
+            item_id: [Comment(*row) for row in rows]
+            for item_id, rows in self._grouped(
+                COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")], strings,
+                ("item_id", "created_by")).items()
+        }
+        table = self.tables[VOTES].read_all(["item_id", "voter", "created_at"])
+        cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",),
+                            order=pc.sort_indices(table, sort_keys=[("item_id", "ascending")]))
+        del table
+        voters, times = cols["voter"], cols["created_at"]
+        votes = {key: dict(zip(voters[a:b], times[a:b], strict=True)) for key, a, b in list_runs(cols["item_id"])}
+        del cols, voters, times
+        self.model.load(items, events, comments, votes)
+
+    def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
+                 interned: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+        """A table's rows as tuples in schema order, grouped by item_id, in `order`."""
+        table = self.tables[name].read_all()
+        cols = column_lists(table, strings, interned=interned, order=pc.sort_indices(table, sort_keys=order))
+        del table
+        pa.default_memory_pool().release_unused()  # hand Arrow's buffers back before the next table
+        runs = list_runs(cols["item_id"])
+        rows = list(zip(*(cols[n] for n in self.tables[name].schema.names), strict=True))
+        del cols
+        return {key: rows[a:b] for key, a, b in runs}
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked."""
@@ -252,8 +294,8 @@ class DeltaStore:
         report: dict[str, dict[str, Any]] = {}
         with self._lock.held():
             for name, handle in self.tables.items():
+                compacted = handle.compact()  # to per-table target sizes, never one huge file
                 table = handle.refresh()
-                compacted = table.optimize.compact()
                 table.create_checkpoint()
                 removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
                                        enforce_retention_duration=False)

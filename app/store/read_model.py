@@ -15,7 +15,8 @@ from typing import Any
 
 from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery
-from app.store.indexes import SortedIndex
+from app.store.delta_tables import from_micros, to_micros
+from app.store.indexes import Postings, SortedIndex, TextIndex
 
 EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -46,9 +47,10 @@ class ReadModel:
         self.max_number: dict[str, int] = {}
         self.events: dict[str, list[EventRow]] = {}
         self.comments: dict[str, list[Comment]] = {}
-        self.votes: dict[str, dict[str, dt.datetime]] = {}
-        self.voted_by: dict[str, set[str]] = {}
-        self._haystack: dict[str, str] = {}
+        self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
+        self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
+        self.text = TextIndex()
+        self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
             "created_at": SortedIndex(lambda it: (it.created_at, it.id)),
             "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
@@ -63,23 +65,17 @@ class ReadModel:
     def load(
         self,
         items: Iterable[dict[str, Any]],
-        events: Iterable[EventRow],
-        comments: Iterable[dict[str, Any]],
-        votes: Iterable[dict[str, Any]],
+        events: dict[str, list[EventRow]],
+        comments: dict[str, list[Comment]],
+        votes: dict[str, dict[str, int]],
     ) -> None:
-        """Replace the whole state with rows read from the tables."""
+        """Replace the whole state with rows read from the tables, already grouped per item:
+        events in seq order, comments in (created_at, id) order, votes as voter -> epoch micros."""
         with self.lock:
             self.__init__()  # type: ignore[misc]
             for row in items:
-                self._put_item(WorkItem.from_dict(row), reindex=False)
-            for ev in sorted(events, key=lambda r: (r[1], r[2])):
-                self.events.setdefault(ev[1], []).append(ev)
-            for c in comments:
-                self.comments.setdefault(c["item_id"], []).append(Comment(**c))
-            for lst in self.comments.values():
-                lst.sort(key=lambda c: (c.created_at, c.id))
-            for v in votes:
-                self._put_vote(v["item_id"], v["voter"], v["created_at"], reindex=False)
+                self._put_item(WorkItem(**{**row, "description": row["description"] or ""}), reindex=False)
+            self.events, self.comments, self.votes = events, comments, votes
             self._fold_unprojected()
             everything = list(self.items.values())
             for index in self.indexes.values():
@@ -145,23 +141,25 @@ class ReadModel:
         self._put_item(changed, reindex)
 
     def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
+        self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
         prefix_number = item.number
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), prefix_number)
-        self._haystack[item.id] = f"{item.key}\n{item.title}\n{item.description}".lower()
+        self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
             for index in self.indexes.values():
                 index.upsert(item)
 
-    def _put_vote(self, item_id: str, voter: str, at: dt.datetime, reindex: bool = True) -> None:
-        self.votes.setdefault(item_id, {})[voter] = at
-        self.voted_by.setdefault(voter, set()).add(item_id)
+    def _put_vote(self, item_id: str, voter: str, at: dt.datetime | int, reindex: bool = True) -> None:
+        self.votes.setdefault(item_id, {})[voter] = to_micros(at) if isinstance(at, dt.datetime) else at
+        if voter in self._voted_by:
+            self._voted_by[voter].add(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
     def _drop_vote(self, item_id: str, voter: str, reindex: bool = True) -> None:
         self.votes.get(item_id, {}).pop(voter, None)
-        self.voted_by.get(voter, set()).discard(item_id)
+        self._voted_by.get(voter, set()).discard(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
@@ -174,7 +172,8 @@ class ReadModel:
         return voter in self.votes.get(item_id, {})
 
     def vote_time(self, item_id: str, voter: str) -> dt.datetime | None:
-        return self.votes.get(item_id, {}).get(voter)
+        at = self.votes.get(item_id, {}).get(voter)
+        return None if at is None else from_micros(at)
 
     def vote_count(self, item_id: str) -> int:
         return len(self.votes.get(item_id, ()))
@@ -201,43 +200,50 @@ class ReadModel:
                 comments=comments,
             )
 
+    def voted_by(self, voter: str) -> set[str]:
+        """Ids of the items the voter voted for (one scan on first use, then kept current)."""
+        found = self._voted_by.get(voter)
+        if found is None:
+            found = self._voted_by[voter] = {item_id for item_id, cast in self.votes.items() if voter in cast}
+        return found
+
     def query(self, q: ItemQuery) -> Page:
-        """Filter, order and cut one page; total counts every match."""
+        """Filter, order and cut one page; total counts every match.
+
+        Filters become a candidate id set (posting-set intersections, then scans for text and time);
+        the sorted index then yields the page without sorting or copying all items."""
         with self.lock:
             descending = q.descending and q.sort != "triage"
-            if q.voted_by is not None:
-                ids = self.voted_by.get(q.voted_by, set())
-                rows = [it for it in self.indexes[q.sort].iterate(descending) if it.id in ids]
-            else:
-                rows = list(self.indexes[q.sort].iterate(descending))
-            rows = self._filter(rows, q)
+            ids = self._candidates(q)
             start = (q.page - 1) * q.page_size
-            chosen = rows[start:start + q.page_size]
+            chosen = self.indexes[q.sort].page(ids, descending, start, q.page_size)
             return Page(
                 items=chosen,
                 vote_counts={it.id: len(self.votes.get(it.id, ())) for it in chosen},
                 comment_counts={it.id: len(self.comments.get(it.id, ())) for it in chosen},
                 page=q.page,
                 page_size=q.page_size,
-                total=len(rows),
+                total=len(self.items) if ids is None else len(ids),
             )
 
-    def _filter(self, rows: list[WorkItem], q: ItemQuery) -> list[WorkItem]:
-        if q.item_type:
-            rows = [it for it in rows if it.item_type == q.item_type]
+    def _candidates(self, q: ItemQuery) -> set[str] | None:
+        """Ids matching every filter of q, or None when nothing filters."""
+        sets: list[set[str]] = []
+        posting = self.postings.ids
+        for name, value in (("item_type", q.item_type), ("platform", q.platform), ("assignee", q.assignee),
+                            ("created_by", q.author)):
+            if value:
+                sets.append(posting(name, value))
         if q.states:
-            wanted = set(q.states)
-            rows = [it for it in rows if it.state in wanted]
-        if q.platform:
-            rows = [it for it in rows if it.platform == q.platform]
-        if q.assignee:
-            rows = [it for it in rows if it.assignee == q.assignee]
-        if q.author:
-            rows = [it for it in rows if it.created_by == q.author]
+            sets.append(set().union(*(posting("state", s) for s in q.states)))
+        if q.voted_by is not None:
+            sets.append(self.voted_by(q.voted_by))
+        ids: set[str] | None = None
+        for found in sorted(sets, key=len):
+            ids = found if ids is None else ids & found  # never mutated: posting sets are shared
         if q.updated_since:
-            rows = [it for it in rows if it.updated_at >= q.updated_since]
+            pool = self.items if ids is None else ids
+            ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}
         if q.q:
-            needle = q.q.lower()
-            hay = self._haystack
-            rows = [it for it in rows if needle in hay[it.id]]
-        return rows
+            ids = self.text.search(q.q, ids)
+        return ids

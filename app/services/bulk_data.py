@@ -1,0 +1,131 @@
+"""The large scenario (MOCK_SCENARIO=large): 50 000 items with histories, written in bulk.
+
+Every item gets its created event, then workflow transitions, field updates, comments and votes at
+generated times after its creation; events are numbered 1..n per item and carry the item's version
+at that point, so folding the events gives exactly the rows written (what the read model does).
+The event total is met exactly: created and commented events first, then transitions, updates and
+vote/unvote pairs, then voted events for as many votes as the budget allows, then extra updates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import time
+from typing import Any
+
+import pyarrow as pa
+
+from app.models import WorkItem
+from app.services import state_machines as sm
+from app.services.bulk_history import History, Plan
+from app.services.bulk_texts import (
+    BENEFITS,
+    DESCRIPTIONS,
+    FIRST,
+    IMPACTS,
+    IMPROVEMENT_TITLES,
+    INCIDENT_TITLES,
+    JUSTIFICATIONS,
+    LAST,
+    PROBLEMS,
+    REQUEST_TITLES,
+    fill,
+)
+from app.store.ddl import table_def
+
+END = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+SPAN = dt.timedelta(days=3 * 365)
+DAY_US = 86_400_000_000
+TYPE_WEIGHTS = {"incident": 4, "improvement": 3, "platform_request": 3}
+TITLES = {"incident": INCIDENT_TITLES, "improvement": IMPROVEMENT_TITLES, "platform_request": REQUEST_TITLES}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    """Row counts of the generated store (the event count is met exactly)."""
+
+    items: int = 50_000
+    events: int = 500_000
+    comments: int = 200_000
+    votes: int = 1_000_000
+
+
+def seed_large(store: Any, platforms: list[str], sizes: Sizes | None = None, seed: int = 7) -> str:
+    """Generate the large data set and bulk-load it into the (empty) embedded store."""
+    from app.store.bulk import bulk_append
+
+    sizes = sizes or Sizes()
+    started = time.perf_counter()
+    tables = generate(sizes, platforms, seed)
+    bulk_append(store, tables)
+    return (f"Seeded {sizes.items} work items, {sizes.events} events, {sizes.comments} comments and "
+            f"{sizes.votes} votes in {time.perf_counter() - started:.0f} s.")
+
+
+def generate(sizes: Sizes, platforms: list[str], seed: int = 7) -> dict[str, pa.Table]:
+    """The four tables as Arrow tables, sorted by time so Delta file statistics prune."""
+    rng = random.Random(seed)
+    people = People(rng)
+    items = [_new_item(rng, people, platforms, i, created) for i, created in enumerate(_created_times(rng, sizes))]
+    plan = Plan.make(rng, sizes, [it.item_type for it in items], voter_pool=len(people.voters))
+    history = History(rng, people, plan, end_us=_us(END))
+    rows = [history.play(i, item, platforms) for i, item in enumerate(items)]
+    return {
+        "work_items": _table("work_items", rows).sort_by("id"),
+        "work_item_events": history.events_table(table_def("work_item_events").schema).sort_by("event_id"),
+        "work_item_comments": history.comments_table(table_def("work_item_comments").schema).sort_by("id"),
+        "work_item_votes": history.votes_table(table_def("work_item_votes").schema).sort_by("created_at"),
+    }
+
+
+class People:
+    """2 000 generated identities: reporters, triagers, engineers (assignees) and voters."""
+
+    def __init__(self, rng: random.Random) -> None:
+        pool = [f"{first}.{last}@example.com" for first in FIRST for last in LAST]
+        rng.shuffle(pool)
+        self.voters = pool
+        self.triagers = pool[:8]
+        self.engineers = pool[8:40]
+        self.reporters = pool[40:640]
+
+
+def _us(moment: dt.datetime) -> int:
+    return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+
+
+def _created_times(rng: random.Random, sizes: Sizes) -> list[int]:
+    """Creation times spread over three years, leaving at least a day for each item's history."""
+    low, high = _us(END - SPAN), _us(END) - DAY_US
+    return sorted(rng.randint(low, high) for _ in range(sizes.items))
+
+
+def _new_item(rng: random.Random, people: People, platforms: list[str], index: int, created_us: int) -> WorkItem:
+    """An item as created (version 1, initial state); the key number is filled in by History."""
+    item_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+    platform = rng.choice(platforms) if platforms else None
+    title = fill(rng, rng.choice(TITLES[item_type]), platform=platform or "the platform")
+    created = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=created_us)
+    author = rng.choice(people.reporters)
+    fields: dict[str, Any] = {}
+    if item_type == "incident":
+        fields = {"severity": rng.choice(["sev1", "sev2", "sev2", "sev3", "sev3", "sev3", "sev4"]),
+                  "impact": fill(rng, rng.choice(IMPACTS))}
+    elif item_type == "improvement":
+        fields = {"problem": fill(rng, rng.choice(PROBLEMS), platform=platform or "the platform"),
+                  "proposed_benefit": fill(rng, rng.choice(BENEFITS))}
+        platform = platform if rng.random() < 0.7 else None
+    else:
+        fields = {"justification": fill(rng, rng.choice(JUSTIFICATIONS)),
+                  "needed_by": (created + dt.timedelta(days=rng.randint(7, 120))).date()}
+    description = fill(rng, rng.choice(DESCRIPTIONS), title=title, platform=platform or "the platform")
+    return WorkItem(id="", key=str(index), item_type=item_type, title=title, description=description,
+                    state=sm.initial_state(item_type), priority=rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]),
+                    platform=platform, assignee=None, created_at=created, created_by=author, updated_at=created,
+                    updated_by=author, version=1, **fields)
+
+
+def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=table_def(name).schema)

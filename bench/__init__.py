@@ -1,0 +1,1 @@
+"""DeltaDesk benchmark: `make bench` (python -m bench.run)."""
