@@ -1,4 +1,4 @@
-"""HTTP throughput: the app and a static baseline under gunicorn (2 sync workers, no --preload), driven by wrk.
+"""HTTP throughput: the app and a static baseline under gunicorn (2 workers x 4 threads, no --preload), by wrk.
 
 Every figure is also given as a ratio to the static 5 KB page measured in the same run at the same
 number of connections. A route that answers 404 is reported as missing instead of being measured.
@@ -25,13 +25,18 @@ CONNECTIONS = (4, 16)
 KINDS = ("list", "detail", "create", "comment")
 
 
+THREADS = 4
+
+
 class Server:
-    """gunicorn with 2 workers on a free port; waits until every worker has loaded the app."""
+    """gunicorn with 2 workers of THREADS threads each (threads let group commit batch concurrent writes) on
+    a free port; waits until every worker has loaded the app."""
 
     def __init__(self, target: str, env: dict[str, str], ready_dir: Path | None = None) -> None:
         self.port = _free_port()
         self.ready_dir = ready_dir
-        cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", "600",
+        cmd = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", str(THREADS), "-b", f"127.0.0.1:{self.port}",
+               "--timeout", "600",
                "--log-level", "warning", target]
         self.proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                      stderr=open(Path(tempfile.gettempdir()) / f"dd-bench-{self.port}.log", "w"))

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.http_bench import CONNECTIONS, KINDS, Server, ensure_wrk, probe, sample_ids, wrk
+from bench.http_bench import CONNECTIONS, KINDS, THREADS, Server, ensure_wrk, probe, sample_ids, wrk
 from bench.wrk_scripts import script
 
 TARGETS = {"detail": 0.25, "list": 0.20}
@@ -51,7 +51,7 @@ def measure(url: str, kind: str, ids: list[str], platforms: list[str], seconds: 
 
 
 def report(out: dict[str, Any]) -> None:
-    print(f"\nHTTP (gunicorn 2 sync workers, wrk -t2, {out['seconds']} s per run); workers ready in "
+    print(f"\nHTTP (gunicorn 2 workers x {THREADS} threads, wrk -t2, {out['seconds']} s per run); workers ready in "
           f"{out.get('workers_ready_s', 0):.1f} s, worker RSS {_mb(out.get('worker_rss_mb_at_start'))} at start, "
           f"{_mb(out.get('worker_rss_mb_at_end'))} at end")
     print(f"{'route':<10} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'non-2xx':>8} {'vs static':>10}")

@@ -25,7 +25,7 @@ from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
 from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs
+from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs, to_micros
 from app.store.delta_tokens import DeltaTokens
 from app.store.faults import fault_point
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
@@ -206,7 +206,9 @@ class DeltaStore:
             if self.model.has_vote(item_id, voter) == voted:
                 return None, {}, lambda: (False, self.model.vote_count(item_id))
             numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id), version=item.version)
-            return numbered, {"votes": [[item_id, voter]]}, lambda: (True, self.model.vote_count(item_id))
+            cast_at = event.created_at if voted else self.model.vote_time(item_id, voter)
+            keys = {"votes": [[item_id, voter, to_micros(cast_at)]]}  # the row's created_at lets Delta prune files
+            return numbered, keys, lambda: (True, self.model.vote_count(item_id))
 
         return self._commits.run(item_id, build)
 

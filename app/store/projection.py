@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.store.delta_tables import DeltaTableHandle
+from app.store.delta_tables import DeltaTableHandle, from_micros
 from app.store.faults import fault_point
 from app.store.intents import FileLock, IntentLog
 from app.store.read_model import ReadModel
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 CHECKPOINT_EVERY = 100
-COALESCE_SECONDS = 0.05
+COALESCE_SECONDS = 0.5  # projections trail by up to this; the app reads events, not these tables
 Keys = dict[str, list[Any]]
 ITEM_EVENTS = ("created", "updated", "state_changed")
 
@@ -55,6 +55,7 @@ class Projector:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._stop = threading.Event()
         self._checkpointed = 0
 
     def submit(self, path: Path, keys: Keys) -> None:
@@ -70,6 +71,7 @@ class Projector:
         """Project what is pending and end the thread; runs at interpreter exit so that no Delta
         commit is cut off mid-way by finalization."""
         self._stopping = True
+        self._stop.set()
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=60)
@@ -77,7 +79,7 @@ class Projector:
     def _loop(self) -> None:
         while not self._stopping:
             self._wake.wait()
-            time.sleep(COALESCE_SECONDS)  # let a burst of writes share one merge per table
+            self._stop.wait(COALESCE_SECONDS)  # let a burst of writes share one merge per table
             self._wake.clear()
             try:
                 self.drain()
@@ -126,7 +128,7 @@ class Projector:
         if comments:
             self._tables[COMMENTS].insert_missing(comments, ["id"])
         if votes:
-            self._tables[VOTES].sync_presence(votes, present, ["item_id", "voter"])
+            self._tables[VOTES].sync_presence(votes, present, ["item_id", "voter", "created_at"])
         return len(items) + len(comments) + len(votes)
 
     def _rows(self, keys: Keys) -> tuple[list[dict], list[dict], list[dict], list[bool]]:
@@ -137,11 +139,11 @@ class Projector:
                      for c in model.comments.get(item_id, ())}
             comments = [dataclasses.asdict(by_id[cid]) for cid, _ in keys.get("comments", ()) if cid in by_id]
             votes, present = [], []
-            for item_id, voter in keys.get("votes", ()):
-                cast_at = model.vote_time(item_id, voter)
+            for item_id, voter, cast_at in keys.get("votes", ()):
+                # the row (item, voter, cast_at) exists iff the model holds exactly that vote now
                 votes.append({"item_id": item_id, "voter": voter, "created_by": voter,
-                              "created_at": cast_at or model.items[item_id].created_at})
-                present.append(cast_at is not None)
+                              "created_at": from_micros(cast_at)})
+                present.append(model.votes.get(item_id, {}).get(voter) == cast_at)
         return items, comments, votes, present
 
     def _item_row(self, item_id: str) -> dict[str, Any]:
