@@ -100,3 +100,17 @@ def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], erro
         if present(name):
             out[name] = check()
     return out
+
+
+def whole_number(value: Any) -> int | None:
+    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -18,8 +18,9 @@ from app.services.errors import (
     ValidationError,
     VersionConflict,
 )
-from app.services.validation import FieldErrors, item_fields
-from app.store.base import SORT_FIELDS, ItemQuery, Store, StoreConflict
+from app.services.list_query import parse_list_query
+from app.services.validation import FieldErrors, item_fields, whole_number
+from app.store.base import ItemQuery, Store, StoreConflict
 
 REPORTER_EDITABLE = ("title", "description")
 TRIAGER_EDITABLE = COMMON_FIELDS + ALL_TYPE_FIELDS
@@ -131,33 +132,8 @@ class WorkItemService:
         return self.store.list_items(self.parse_query(actor, params))
 
     def parse_query(self, actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
-        errors = FieldErrors()
-        item_type = errors.choice(params, "type", [t.value for t in ItemType])
-        states = [s for s in _as_list(params.get("state")) if s]
-        unknown = [s for s in states if s not in sm.all_states()]
-        if unknown:
-            errors["state"] = f"Unknown state {unknown[0][:40]!r}. Choose from: {', '.join(sm.all_states())}."
-        sort = str(params.get("sort") or "-created_at")
-        descending = sort.startswith("-")
-        if sort.lstrip("-") not in SORT_FIELDS:
-            errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
-        page = _positive_int(params.get("page"), 1, "page", errors)
-        page_size = _positive_int(params.get("page_size"), 25, "page_size", errors)
-        if page_size > 100:
-            errors["page_size"] = "At most 100 items per page."
-        voted_by = actor.id if _truthy(params.get("voted")) and actor else None
-        if _truthy(params.get("voted")) and actor is None:
-            errors["voted"] = "Sign in to see what you voted for."
-        mine = actor.id if _truthy(params.get("mine")) and actor else None
-        if errors:
-            raise ValidationError(dict(errors), "Some list parameters are not valid.")
-        q = str(params.get("q") or "").strip()[:200] or None
-        return ItemQuery(
-            item_type=item_type, states=tuple(states), platform=params.get("platform") or None,
-            assignee=(params.get("assignee") or None), author=params.get("author") or mine,
-            q=q, voted_by=voted_by, sort=sort.lstrip("-"), descending=descending,
-            page=page, page_size=page_size, updated_since=params.get("updated_since"),
-        )
+        """The store query for these list parameters (ValidationError per bad field)."""
+        return parse_list_query(actor, params)
 
     # ---- writes --------------------------------------------------------------------------
     def create(self, actor: Actor | None, data: dict[str, Any]) -> WorkItem:
@@ -258,7 +234,7 @@ class WorkItemService:
             raise Forbidden(f"Your role ({actor.role.label}) may not change {', '.join(refused)} on {item.key}.")
 
     def _check_version(self, item: WorkItem, expected_version: Any) -> int:
-        expected = _whole_number(expected_version)
+        expected = whole_number(expected_version)
         if expected is None:
             raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."})
         if expected != item.version:
@@ -297,43 +273,3 @@ def _blank_fields() -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [s.strip() for s in str(value).split(",")]
-
-
-def _whole_number(value: Any) -> int | None:
-    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).lower() in ("1", "true", "on", "yes")
-
-
-def _positive_int(value: Any, default: int, name: str, errors: FieldErrors) -> int:
-    if value in (None, ""):
-        return default
-    plain_digits = not isinstance(value, str) or (value.isascii() and value.isdigit())
-    number = _whole_number(value) if plain_digits else None
-    if number is None:
-        errors[name] = "Must be a whole number."
-        return default
-    if number < 1:
-        errors[name] = "Must be 1 or more."
-        return default
-    return number
