@@ -21,6 +21,8 @@ from typing import Any
 
 from deltalake import DeltaTable
 
+from app.store.delta_tables import read_table
+
 CONNECTIONS = (4, 16)
 KINDS = ("list", "detail", "create", "comment")
 
@@ -135,5 +137,5 @@ def ensure_wrk() -> str | None:
 
 
 def sample_ids(folder: Path, count: int = 500) -> list[str]:
-    ids = DeltaTable(str(folder / "work_items")).to_pyarrow_table(columns=["id"])["id"].to_pylist()
+    ids = read_table(DeltaTable(str(folder / "work_items")), columns=["id"])["id"].to_pylist()
     return ids[:: max(1, len(ids) // count)][:count]

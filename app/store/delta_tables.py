@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
@@ -106,7 +107,7 @@ class DeltaTableHandle:
         return os.path.exists(os.path.join(self.path, "_delta_log", f"{version:020d}.json"))
 
     def read_all(self, columns: list[str] | None = None) -> pa.Table:
-        return self.refresh().to_pyarrow_table(columns=columns)
+        return read_table(self.refresh(), columns=columns)
 
     def compact(self) -> dict[str, Any]:
         """Pack small files up to this table's target size (never into one huge file: merges rewrite
@@ -123,7 +124,7 @@ class DeltaTableHandle:
 
     def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
         """Rows whose column equals value (used only for recovery checks)."""
-        table = self.refresh().to_pyarrow_table(filters=[(column, "=", value)])
+        table = read_table(self.refresh(), where=pc.field(column) == value)
         return table.to_pylist()
 
     def changes_since(self, version: int) -> tuple[list[tuple[Any, ...]], int]:
@@ -174,6 +175,12 @@ class DeltaTableHandle:
             self._merge(gone, predicate).when_matched_delete().execute()
         if wanted:
             self._merge(wanted, predicate).when_not_matched_insert_all().execute()
+
+
+def read_table(table: DeltaTable, columns: list[str] | None = None, where: pc.Expression | None = None) -> pa.Table:
+    """Read a Delta table into Arrow on the calling thread. Arrow's threaded scan leaves pool threads
+    that abort short processes at exit ("terminate called without an active exception")."""
+    return table.to_pyarrow_dataset().to_table(columns=columns, filter=where, use_threads=False)
 
 
 def embedded_properties(definition: TableDef) -> dict[str, str]:

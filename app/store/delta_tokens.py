@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from app.models import ApiToken
-from app.store.delta_tables import DeltaTableHandle
+from app.store.delta_tables import DeltaTableHandle, read_table
 from app.store.intents import FileLock
 
 
@@ -30,8 +30,7 @@ class DeltaTokens:
             if self._version < 0 or self._handle.has_commit(self._version + 1):
                 table = self._handle.refresh()
                 self._version = table.version()
-                # single-threaded scan: pyarrow scan threads could abort short CLI processes at exit
-                rows = table.to_pyarrow_dataset().to_table(use_threads=False).to_pylist()
+                rows = read_table(table).to_pylist()
                 self._tokens = {row["token_hash"]: ApiToken(**row) for row in rows}
             return self._tokens
 

@@ -11,6 +11,7 @@ from deltalake import DeltaTable
 
 from app.services.work_items import WorkItemService
 from app.store.delta_store import DeltaStore
+from app.store.delta_tables import read_table
 from tests.unit import race_workers
 from tests.unit.conftest import PLATFORMS, REPORTER, incident
 
@@ -29,7 +30,7 @@ def _crash(data: str, action: str, item_id: str, fault: str) -> int:
 
 
 def _rows(data: str, table: str) -> list[dict]:
-    return DeltaTable(f"{data}/{table}").to_pyarrow_table().to_pylist()
+    return read_table(DeltaTable(f"{data}/{table}")).to_pylist()
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ from deltalake import DeltaTable
 
 from app.services.work_items import WorkItemService
 from app.store.delta_store import DeltaStore
+from app.store.delta_tables import read_table
 from tests.unit.conftest import OTHER, REPORTER, TRIAGER, incident
 
 
 def _rows(store: DeltaStore, table: str) -> list[dict]:
-    return DeltaTable(str(store.root / table)).to_pyarrow_table().to_pylist()
+    return read_table(DeltaTable(str(store.root / table))).to_pylist()
 
 
 def test_tables_match_the_app_after_a_flush(service: WorkItemService, store: DeltaStore) -> None:
