@@ -135,8 +135,9 @@ class DeltaStore:
             if not handle.has_commit(self._events_version + 1):
                 return True
             try:
-                changes, end = handle.changes_since(self._events_version)
-            except Exception:  # deltalake raises plain Exception for missing data files
+                found = handle.appended_since(self._events_version)
+                changes, end = found if found is not None else handle.changes_since(self._events_version)
+            except Exception:  # missing data files (vacuumed): deltalake raises plain Exception
                 log.warning("change feed unreadable after version %s; reloading", self._events_version)
                 return False
             for row in changes:
@@ -169,6 +170,11 @@ class DeltaStore:
     def data_version(self) -> str:
         self._fresh()
         return f"d{self._events_version}"
+
+    def data_version_number(self) -> int:
+        """The events-table version this process has folded in (after catching up)."""
+        self._fresh()
+        return self._events_version
 
     # ---- writes -------------------------------------------------------------------------
     def create_item(self, item: WorkItem, event: Event) -> WorkItem:

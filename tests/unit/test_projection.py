@@ -48,3 +48,16 @@ def test_a_fresh_process_reads_what_the_tables_and_events_say(service: WorkItemS
     reopened = WorkItemService(DeltaStore(store.root), ["spark"])
     detail = reopened.detail(item.id, OTHER)
     assert (detail.view.vote_count, detail.view.my_vote, [c.body for c in detail.comments]) == (1, True, ["first"])
+
+
+def test_another_process_writes_are_read_from_the_log(service: WorkItemService, store: DeltaStore) -> None:
+    reader = DeltaStore(store.root)
+    item = service.create(REPORTER, incident())
+    service.comment(OTHER, item.id, "from the writer")
+    seen = reader.data_version_number()
+    assert reader.tables["work_item_events"].appended_since(seen) == ([], seen), "caught up: nothing new"
+    service.vote(OTHER, item.id)
+    rows, end = reader.tables["work_item_events"].appended_since(seen)
+    assert [r[3] for r in rows] == ["voted"] and end == store.tables["work_item_events"].version()
+    detail = WorkItemService(reader, ["spark"]).detail(item.id, OTHER)
+    assert (detail.view.vote_count, [c.body for c in detail.comments]) == (1, ["from the writer"])
