@@ -122,8 +122,9 @@ class DeltaStore:
         return {key: rows[a:b] for key, a, b in runs}
 
     def _fresh(self) -> None:
-        """Fold in events other processes committed since we last looked."""
-        if self.tables[EVENTS].has_commit(self._events_version + 1) and not self._catch_up():
+        """Fold in events other processes committed since we last looked (two stats when nothing moved)."""
+        events, seen = self.tables[EVENTS], self._events_version
+        if (events.has_commit(seen + 1) or not events.has_commit(seen)) and not self._catch_up():
             with self._lock.held():
                 self._reload()
 
@@ -133,7 +134,8 @@ class DeltaStore:
         with self._catchup:
             handle = self.tables[EVENTS]
             if not handle.has_commit(self._events_version + 1):
-                return True
+                # our own version's log file is kept until we fall behind a log clean-up: then reload
+                return self._events_version < 0 or handle.has_commit(self._events_version)
             try:
                 found = handle.appended_since(self._events_version)
                 changes, end = found if found is not None else handle.changes_since(self._events_version)

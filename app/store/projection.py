@@ -117,7 +117,9 @@ class Projector:
         events = self._tables[EVENTS]
         version = events.refresh().version()
         if version - self._checkpointed >= CHECKPOINT_EVERY:
+            events.compact()  # one small file per commit otherwise: appends slow down as files pile up
             events.table.create_checkpoint()
+            events.table.cleanup_metadata()  # and drop log files behind the checkpoint
             self._checkpointed = version
 
     def sync(self, keys: Keys) -> int:

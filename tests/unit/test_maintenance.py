@@ -37,3 +37,19 @@ def test_cli_command_prints_a_report(tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=["delta-maintain", "--retention-hours", "0"])
     assert result.exit_code == 0, result.output
     assert '"work_items"' in result.output and '"version"' in result.output
+
+
+def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_everything(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    store = DeltaStore(data)
+    lagging = DeltaStore(data)  # opened now, asked nothing until the end
+    service = WorkItemService(store, PLATFORMS)
+    item = service.create(REPORTER, incident())
+    for n in range(120):
+        service.comment(TRIAGER, item.id, f"note {n}")
+    store.flush()
+    events = DeltaTable(str(data / "work_item_events"))
+    assert len(events.file_uris()) < 60, "the projector compacts the one-file-per-commit events table"
+    assert not (data / "work_item_events" / "_delta_log" / f"{1:020d}.json").exists(), "old log entries removed"
+    detail = WorkItemService(lagging, PLATFORMS).detail(item.id, None)
+    assert len(detail.comments) == 120 and detail.events[-1].payload["body"] == "note 119"
