@@ -128,11 +128,6 @@ class DeltaTableHandle:
         hooks = None if checkpoint else PostCommitHookProperties(create_checkpoint=False, cleanup_expired_logs=False)
         write_deltalake(self.refresh(), self.rows(data), mode="append", post_commithook_properties=hooks)
 
-    def read_where(self, column: str, value: Any) -> list[dict[str, Any]]:
-        """Rows whose column equals value (used only for recovery checks)."""
-        table = read_table(self.refresh(), where=pc.field(column) == value)
-        return table.to_pylist()
-
     def changes_since(self, version: int) -> tuple[list[tuple[Any, ...]], int]:
         """Rows inserted by commits after `version` (change data feed), in commit order, as tuples
         in schema column order; and the version they reach."""

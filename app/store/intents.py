@@ -43,8 +43,6 @@ class FileLock:
                 self._fd = None
 
 
-WriterLock = FileLock
-
 
 def _alive(pid: int) -> bool:
     try:
@@ -85,6 +83,7 @@ class IntentLog:
         return found
 
     def count(self) -> int:
+        """How many intents wait for projection (any process's)."""
         return sum(1 for e in os.listdir(self.folder) if e.endswith(".json"))
 
     @staticmethod
