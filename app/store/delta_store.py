@@ -8,11 +8,13 @@ comments and votes in line, off the request path (see projection.py and intents.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import gc
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,16 @@ log = logging.getLogger(__name__)
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 TOKENS = "api_tokens"
 KEY_PREFIX = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}
+FOLLOW_SECONDS = 1.0
+_OPEN: weakref.WeakSet[DeltaStore] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_following() -> None:
+    """No follower may be inside delta-rs while the interpreter shuts down."""
+    for store in list(_OPEN):
+        store._closed.set()
+        store._follower.join(timeout=30)
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -67,6 +79,10 @@ class DeltaStore:
                 handle.ensure()
             self._load()
         self._projector.drain()
+        self._closed = threading.Event()
+        self._follower = threading.Thread(target=self._follow, name="delta-follower", daemon=True)
+        self._follower.start()
+        _OPEN.add(self)
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
@@ -127,6 +143,17 @@ class DeltaStore:
         if (events.has_commit(seen + 1) or not events.has_commit(seen)) and not self._catch_up():
             with self._lock.held():
                 self._reload()
+
+    def _follow(self) -> None:
+        """Catch up on other processes' commits every FOLLOW_SECONDS, even with no requests: a process
+        that fell behind the trimmed log would have to reload everything on its next request."""
+        while not self._closed.wait(FOLLOW_SECONDS):
+            if not self.root.exists():
+                return
+            try:
+                self._fresh()
+            except Exception:
+                log.exception("catching up with other processes' writes failed; retrying")
 
     def _catch_up(self) -> bool:
         """Apply new events from the change data feed; False when the feed cannot be read any more
@@ -221,9 +248,11 @@ class DeltaStore:
         return self._commits.run(item_id, build)
 
     # ---- the write protocol -------------------------------------------------------------
-    def _lead(self, batch: list[WriteRequest]) -> None:
-        """Build a batch of writes on fresh state under the writer lock and commit their events at once."""
+    def _lead(self, take: Callable[[], list[WriteRequest]]) -> None:
+        """Under the writer lock, take the queued writes, build them on fresh state and commit their
+        events at once."""
         with self._lock.held():
+            batch = take()
             if not self._catch_up():
                 self._reload()
             ctx = BatchContext(self.model.max_number)
@@ -252,9 +281,9 @@ class DeltaStore:
         fault_point("before_event")
         try:
             with self._catchup:
-                self.tables[EVENTS].append([event_row(r.event) for r in built], checkpoint=False)
-                self._events_version = self.tables[EVENTS].version()
-        except (DeltaError, OSError) as exc:
+                rows = [event_row(r.event) for r in built]
+                self._events_version = self.tables[EVENTS].append_after(rows, self._events_version)
+        except (DeltaError, OSError, ValueError) as exc:
             self._intents.done(intent)
             error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
             error.__cause__ = exc
@@ -315,6 +344,10 @@ class DeltaStore:
         return report
 
     def close(self) -> None:
-        """Finish pending projections and release file handles."""
+        """Stop following, finish pending projections and release file handles."""
+        self._closed.set()
+        if self._follower is not threading.current_thread():
+            self._follower.join(timeout=30)
+        _OPEN.discard(self)
         self._projector.close()
         self._lock.close()

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
+from app.store import blind_append, delta_log
 from app.store.ddl import TableDef
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -77,6 +75,7 @@ class DeltaTableHandle:
         self.definition = definition
         self.path = str(root / definition.name)
         self._dt: DeltaTable | None = None
+        self._blind: bool | None = None
 
     @property
     def schema(self) -> pa.Schema:
@@ -128,6 +127,16 @@ class DeltaTableHandle:
         hooks = None if checkpoint else PostCommitHookProperties(create_checkpoint=False, cleanup_expired_logs=False)
         write_deltalake(self.refresh(), self.rows(data), mode="append", post_commithook_properties=hooks)
 
+    def append_after(self, data: list[dict[str, Any]], read_version: int) -> int:
+        """Append rows in one commit after `read_version` and return its version: a millisecond blind
+        append where the table's protocol allows it (see blind_append), delta-rs otherwise."""
+        if self._blind is None:
+            self._blind = blind_append.supports(self.table)
+        if self._blind:
+            return blind_append.append(self.path, self.rows(data), read_version)
+        self.append(data, checkpoint=False)
+        return self.version()
+
     def changes_since(self, version: int) -> tuple[list[tuple[Any, ...]], int]:
         """Rows inserted by commits after `version` (change data feed), in commit order, as tuples
         in schema column order; and the version they reach."""
@@ -144,28 +153,8 @@ class DeltaTableHandle:
         return [row for _, row in rows], end
 
     def appended_since(self, version: int) -> tuple[list[tuple[Any, ...]], int] | None:
-        """Rows that the commits after `version` appended, read straight from their `_delta_log/N.json`
-        entries and the Parquet files they add: no table state to refresh, so a reader catches up on another
-        process's write in about a millisecond. None when a commit did more than append (use the change feed)."""
-        files, end = [], version
-        while True:
-            try:
-                with open(os.path.join(self.path, "_delta_log", f"{end + 1:020d}.json")) as fh:
-                    actions = [json.loads(line) for line in fh if line.strip()]
-            except FileNotFoundError:
-                break
-            for action in actions:
-                if "add" in action and action["add"].get("dataChange", True):
-                    files.append(unquote(action["add"]["path"]))
-                elif "cdc" in action or ("remove" in action and action["remove"].get("dataChange", True)):
-                    return None
-            end += 1
-        names = self.schema.names
-        rows: list[tuple[Any, ...]] = []
-        for name in files:
-            table = pq.read_table(os.path.join(self.path, name), columns=names, use_threads=False)
-            rows.extend(zip(*(table[n].to_pylist() for n in names), strict=True))
-        return rows, end
+        """Rows that the commits after `version` appended, straight from the log (see delta_log)."""
+        return delta_log.read_appended(self.path, self.schema.names, version)
 
     def _merge(self, rows: list[dict[str, Any]], predicate: str, extra: dict[str, pa.Array] | None = None):
         source = self.rows(rows)
@@ -208,10 +197,9 @@ def read_table(table: DeltaTable, columns: list[str] | None = None, where: pc.Ex
     return table.to_pyarrow_dataset().to_table(columns=columns, filter=where, use_threads=False)
 
 
-# Every commit makes delta-rs list the whole _delta_log folder, so each append costs more as the log
-# grows (measured: +13 ms per 100 commits). Log files older than this, and behind a checkpoint, are
-# removed after each checkpoint; a reader that falls behind them reloads (see DeltaStore._catch_up).
-LOG_RETENTION = "interval 0 seconds"
+# delta-rs lists the whole _delta_log folder on each refresh, so the log must stay short: the projector
+# trims it by version (delta_log.trim); delta-rs's own clean-up by age only removes what is older than this.
+LOG_RETENTION = "interval 1 hours"
 
 
 def embedded_properties(definition: TableDef) -> dict[str, str]:

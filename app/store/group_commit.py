@@ -1,9 +1,10 @@
 """Group commit: concurrent writes of one process share one events-table commit.
 
 Each write is a `build` function that checks the caller's expectations against fresh state and
-returns its audit event. One thread at a time leads: it holds the writer lock, builds every queued
-write (at most one per item in a batch, so each check sees committed state), appends all their
-events in one Delta commit and wakes the writers. Other threads wait for their turn.
+returns its audit event. One thread at a time leads: it takes the writer lock, then takes every
+write queued by then (at most one per item in a batch, so each check sees committed state; writes
+that arrived while it waited for another process to let go of the lock ride along), appends all
+their events in one Delta commit and wakes the writers. Other threads wait for their turn.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class WriteRequest:
 class CommitQueue:
     """Queue of writes; `run` returns a write's result or raises its error."""
 
-    def __init__(self, lead: Callable[[list[WriteRequest]], None], max_batch: int = 64) -> None:
+    def __init__(self, lead: Callable[[Callable[[], list[WriteRequest]]], None], max_batch: int = 64) -> None:
         self._lead = lead
         self._max_batch = max_batch
         self._queue: list[WriteRequest] = []
@@ -77,14 +78,21 @@ class CommitQueue:
         return request.result
 
     def _drain(self) -> None:
+        """Lead batches until the queue is empty; `lead` calls `take` once it holds the writer lock."""
         while True:
-            batch = self._take()
-            if not batch:
-                return
+            with self._mutex:
+                if not self._queue:
+                    return
+            taken: list[WriteRequest] = []
+
+            def take(into: list[WriteRequest] = taken) -> list[WriteRequest]:
+                into.extend(self._take())
+                return into
+
             try:
-                self._lead(batch)
+                self._lead(take)
             except Exception as exc:  # the leader must never leave writers waiting
-                for request in batch:
+                for request in taken:
                     if not request.done.is_set():
                         request.fail(exc)
 

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.store import delta_log
 from app.store.delta_tables import DeltaTableHandle, from_micros
 from app.store.faults import fault_point
 from app.store.intents import FileLock, IntentLog
@@ -117,9 +118,10 @@ class Projector:
         events = self._tables[EVENTS]
         version = events.refresh().version()
         if version - self._checkpointed >= CHECKPOINT_EVERY:
-            events.compact()  # one small file per commit otherwise: appends slow down as files pile up
+            events.compact()  # one small file per commit otherwise: reads and refreshes slow down
             events.table.create_checkpoint()
-            events.table.cleanup_metadata()  # and drop log files behind the checkpoint
+            for handle in self._tables.values():
+                delta_log.trim(handle.path)  # keeps the last KEEP_COMMITS entries for lagging readers
             self._checkpointed = version
 
     def sync(self, keys: Keys) -> int:

@@ -72,7 +72,7 @@ def test_a_failed_commit_writes_nothing_and_says_so(service: WorkItemService, st
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.tables["work_item_events"], "append", broken)
+    monkeypatch.setattr(store.tables["work_item_events"], "append_after", broken)
     with pytest.raises(StoreUnavailable):
         service.transition(TRIAGER, item.id, "triaged", 1)
     monkeypatch.undo()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from deltalake import DeltaTable
 
 from app.services.work_items import WorkItemService
+from app.store import delta_log
 from app.store.delta_store import DeltaStore
 from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
 
@@ -39,10 +42,13 @@ def test_cli_command_prints_a_report(tmp_path: Path) -> None:
     assert '"work_items"' in result.output and '"version"' in result.output
 
 
-def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_everything(tmp_path: Path) -> None:
+def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_everything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delta_log, "KEEP_COMMITS", 10)
     data = tmp_path / "data"
     store = DeltaStore(data)
-    lagging = DeltaStore(data)  # opened now, asked nothing until the end
+    lagging = DeltaStore(data)
+    lagging._closed.set()  # a suspended process: no follower, no requests, until the end
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     for n in range(120):
@@ -50,6 +56,19 @@ def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_every
     store.flush()
     events = DeltaTable(str(data / "work_item_events"))
     assert len(events.file_uris()) < 60, "the projector compacts the one-file-per-commit events table"
-    assert not (data / "work_item_events" / "_delta_log" / f"{1:020d}.json").exists(), "old log entries removed"
+    log_dir = data / "work_item_events" / "_delta_log"
+    assert not (log_dir / f"{1:020d}.json").exists(), "log entries far behind the checkpoint are removed"
+    assert (log_dir / f"{events.version() - 5:020d}.json").exists(), "recent entries stay for readers"
     detail = WorkItemService(lagging, PLATFORMS).detail(item.id, None)
     assert len(detail.comments) == 120 and detail.events[-1].payload["body"] == "note 119"
+    assert len(WorkItemService(DeltaStore(data), PLATFORMS).detail(item.id, None).comments) == 120
+
+
+def test_an_idle_process_keeps_up_with_other_writers_without_any_request(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    idle = DeltaStore(data)
+    item = WorkItemService(DeltaStore(data), PLATFORMS).create(REPORTER, incident(title="written elsewhere"))
+    deadline = time.monotonic() + 10
+    while item.id not in idle.model.items and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert idle.model.items[item.id].title == "written elsewhere", "the follower folded the other writer's event"
