@@ -31,8 +31,10 @@ def _stripped(low: int, high: int, nullable: bool = True) -> dict[str, Any]:
 TITLE = _stripped(3, 200, nullable=False)
 PRIORITY = {"type": "string", "enum": [p.value for p in Priority]}
 SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
-EMAIL = {"type": ["string", "null"], "format": "email", "maxLength": 320}
-DATE = {"type": ["string", "null"], "format": "date"}
+# Optional fields take null or a blank string for "not set", as HTML forms send them.
+UNSET = {"enum": ["", None]}
+EMAIL = {"anyOf": [{"type": "string", "format": "email", "maxLength": 320}, UNSET]}
+DATE = {"anyOf": [{"type": "string", "format": "date"}, UNSET]}
 DESCRIPTION = {"type": ["string", "null"], "maxLength": 20000}  # markdown, kept as sent
 
 
@@ -66,9 +68,9 @@ def _obj(props: dict[str, Any], required: list[str] | None = None, closed: bool 
 
 def _new_item(item_type: str, platform: dict[str, Any], platform_required: bool) -> dict[str, Any]:
     """A create body for one type: its own fields only; incidents need severity, two types a platform."""
-    optional_platform = {"type": ["string", "null"], "enum": [*platform["enum"], None]}
+    optional_platform = {"type": ["string", "null"], "enum": [*platform["enum"], "", None]}
     props = {"item_type": {"const": item_type}, "title": TITLE, "description": DESCRIPTION,
-             "priority": {**PRIORITY, "type": ["string", "null"], "enum": [*PRIORITY["enum"], None]},
+             "priority": {**PRIORITY, "type": ["string", "null"], "enum": [*PRIORITY["enum"], "", None]},
              "platform": platform if platform_required else optional_platform,
              "assignee": EMAIL, **TYPE_PROPS[item_type]}
     required = ["item_type", "title"] + (["platform"] if platform_required else [])
@@ -80,7 +82,7 @@ def schemas(platforms: list[str]) -> dict[str, Any]:
     """Component schemas; the platform list is the app's PLATFORMS setting."""
     platform = {"type": "string", "enum": list(platforms)}
     changes = {"expected_version": INT, "title": TITLE, "description": DESCRIPTION, "priority": PRIORITY,
-               "platform": {**platform, "type": ["string", "null"], "enum": [*platforms, None]},
+               "platform": {**platform, "type": ["string", "null"], "enum": [*platforms, "", None]},
                "assignee": EMAIL, **{k: v for props in TYPE_PROPS.values() for k, v in props.items()}}
     return {
         "Item": _obj({**ITEM_PROPS, **COUNTS, "my_vote": {"type": "boolean"},
