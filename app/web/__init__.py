@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.services.markdown import render_markdown
 from app.web.errors import init_error_handlers
+from app.web.fragment_cache import init_fragment_cache
 
 
 def register_web(app: Flask) -> None:
@@ -21,4 +22,5 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals.setdefault("auth_mode", app.config["DD"]["AUTH_MODE"].strip().lower())
+    init_fragment_cache(app)
     init_error_handlers(app)

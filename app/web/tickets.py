@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from app.core.context import current_actor, services
-from app.models import ItemType
+from app.models import ItemType, Page
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
 from app.web.rendering import render, wants_fragment
@@ -44,6 +44,18 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
     return url_for("tickets.list_items") + (f"?{query}" if query else "")
 
 
+def row_parts(page: Page) -> list[tuple[tuple[str, int, int], dict[str, Any]]]:
+    """(cache key, context) per list row: a row shows its item at one version and its vote count."""
+    votes = page.vote_counts
+    return [((item.id, item.version, votes.get(item.id, 0)), {"item": item, "votes": votes.get(item.id, 0)})
+            for item in page.items]
+
+
+def filters_key(params: dict[str, str], errors: dict[str, str], signed_in: bool) -> tuple[Any, ...]:
+    """Everything the filter form shows besides app-wide option lists."""
+    return tuple(sorted(params.items())), tuple(sorted(errors.items())), signed_in
+
+
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
     """Fragments push their canonical URL (defaults and blanks left out), so back/forward walk the filters."""
     if not wants_fragment() or request.headers.get("HX-History-Restore-Request") == "true":
@@ -60,7 +72,8 @@ def home() -> Response:
 def list_items() -> Response:
     """Full page, or just the #results fragment when the filters ask for it via htmx."""
     params = list_params(request.args)
-    context = {"params": params, "list_url": list_url, "sorts": SORTS, "page_sizes": PAGE_SIZES,
+    context = {"params": params, "list_url": list_url, "row_parts": row_parts, "filters_key": filters_key,
+               "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
                "platforms": current_app.extensions["dd_config"].platforms, "actor": current_actor(),
                "active_section": "tickets", "errors": {}, "page": None,

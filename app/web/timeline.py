@@ -30,6 +30,13 @@ class Entry:
         return self.comment.created_at if self.comment else self.event.created_at  # type: ignore[union-attr]
 
     @property
+    def key(self) -> tuple[str, ...]:
+        """Identifies everything this entry shows: events and comments never change once written."""
+        if self.comment:
+            return ("comment", self.comment.id)
+        return ("event", self.event.event_id if self.event else "", *self.also)
+
+    @property
     def actor(self) -> str:
         return self.comment.created_by if self.comment else self.event.created_by  # type: ignore[union-attr]
 

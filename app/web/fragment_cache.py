@@ -1,0 +1,59 @@
+"""Rendered HTML of small partials whose output depends only on a key ("Russian doll" caching).
+
+A list page renders 25-100 rows and a detail page a timeline of dozens of entries; rendering each one
+through Jinja (macros, escaping, url_for) is most of a page's cost. A row is fully determined by its
+item's id and version plus its vote count, and a timeline entry by its event or comment id (events
+and comments never change), so their HTML can be reused across requests and users. Keys name
+everything the partial reads; nothing is ever invalidated, old keys simply stop being asked for and
+the cache drops its oldest half when it grows past its bound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from flask import Flask, current_app, request
+from markupsafe import Markup
+
+MAX_ENTRIES = 20_000  # about 0.5-1 KB each: tens of MiB at most
+
+
+class FragmentCache:
+    """`cached_partial(template, key, **context)` in templates: the partial's HTML for this key."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._max = max_entries
+        self._html: dict[Hashable, Markup] = {}
+        self._trim = threading.Lock()
+
+    def __call__(self, template: str, key: Hashable, **context: Any) -> Markup:
+        """The cached HTML, or the partial rendered now from `context` alone and kept: no context
+        processors run, so a cached partial cannot show anything about the current user by mistake."""
+        full_key = (template, request.script_root, key)  # links in a partial depend on the mount point
+        html = self._html.get(full_key)
+        if html is None:
+            html = Markup(current_app.jinja_env.get_template(template).render(**context))
+            self._html[full_key] = html
+            if len(self._html) > self._max:
+                self._drop_oldest()
+        return html
+
+    def each(self, template: str, parts: Iterable[tuple[Hashable, dict[str, Any]]]) -> Markup:
+        """The partial once per (key, context) pair, joined: one call from the template for a whole list."""
+        return Markup("").join(self(template, key, **context) for key, context in parts)
+
+    def _drop_oldest(self) -> None:
+        with self._trim:
+            for key in list(itertools.islice(self._html, len(self._html) // 2)):
+                self._html.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._html)
+
+
+def init_fragment_cache(app: Flask) -> None:
+    """One cache per app, offered to templates as `cached_partial`."""
+    app.jinja_env.globals["cached_partial"] = FragmentCache(app.config.get("FRAGMENT_CACHE_ENTRIES", MAX_ENTRIES))

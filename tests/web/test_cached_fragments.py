@@ -1,0 +1,52 @@
+"""Rows, timeline entries and item facts are reused across requests and users, yet every page shows
+the current state: a change anywhere is visible on the next view, and nothing one user sees leaks
+into another user's page."""
+
+from __future__ import annotations
+
+from tests.web.helpers import ALICE, BOB, sign_in
+
+
+def _row(html: str, item_id: str) -> str:
+    start = html.index(f'id="row-{item_id}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_list_rows_follow_edits_transitions_and_votes(app, client, make_item):
+    item = make_item(title="Queue is slow")
+    service = app.extensions["deltadesk"].work_items
+    assert "Queue is slow" in _row(client.get("/work-items").get_data(as_text=True), item.id)
+    item = service.update(ALICE, item.id, item.version, {"title": "Queue is very slow"})
+    service.transition(ALICE, item.id, "triaged", item.version)
+    service.vote(BOB, item.id)
+    row = _row(client.get("/work-items").get_data(as_text=True), item.id)
+    assert "Queue is very slow" in row and "state-triaged" in row and '<td data-label="Votes" class="num">1</td>' in row
+    service.vote(BOB, item.id, voted=False)
+    assert '<td data-label="Votes" class="num">0</td>' in _row(client.get("/work-items").get_data(as_text=True),
+                                                               item.id)
+
+
+def test_detail_facts_and_timeline_follow_changes_but_the_vote_button_is_per_user(app, client, make_item):
+    item = make_item()
+    service = app.extensions["deltadesk"].work_items
+    client.get(f"/work-items/{item.id}")  # cache this version's fragments
+    service.vote(BOB, item.id)
+    mine = sign_in(app.test_client(), "bob@example.com").get(f"/work-items/{item.id}").get_data(as_text=True)
+    theirs = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    for html in (mine, theirs):
+        assert '<dd id="meta-votes">1</dd>' in html and "<strong>bob@example.com</strong> voted for it" in html
+    assert 'aria-pressed="true"' in mine and 'aria-pressed="false"' in theirs
+    service.vote(ALICE, item.id)
+    service.comment(ALICE, item.id, "Looking into it")
+    again = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    assert '<dd id="meta-votes">2</dd>' in again and 'aria-pressed="true"' in again and "Looking into it" in again
+    assert "<strong>bob@example.com</strong> and <strong>alice@example.com</strong> voted for it" in again, \
+        "the folded vote line grew: a new entry, not the cached one"
+
+
+def test_filter_form_keeps_each_requests_choices(client, make_item):
+    make_item()
+    kafka = client.get("/work-items?platform=kafka").get_data(as_text=True)
+    jobs = client.get("/work-items?platform=jobs").get_data(as_text=True)
+    assert '<option value="kafka" selected>' in kafka and '<option value="jobs" selected>' not in kafka
+    assert '<option value="jobs" selected>' in jobs and '<option value="kafka" selected>' not in jobs
