@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--http-seconds", type=int, default=10)
+    parser.add_argument("--http-seconds", type=int, default=5, help="per wrk run (each figure: median of 3 runs)")
     parser.add_argument("--small", action="store_true", help="5 000 items (quick check of the bench itself)")
     args = parser.parse_args(argv)
     sizes = Sizes(5_000, 50_000, 20_000, 100_000) if args.small else Sizes()

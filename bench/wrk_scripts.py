@@ -21,10 +21,11 @@ def _lua_list(values: list[str]) -> str:
     return "{" + ", ".join(json.dumps(v) for v in values) + "}"
 
 
-def script(kind: str, ids: list[str], platforms: list[str]) -> str:
-    """A wrk script for kind: static, list, detail, create or comment."""
+def script(kind: str, ids: list[str], platforms: list[str], cookie: str = "") -> str:
+    """A wrk script for kind: static, list, detail, create or comment. `cookie` is the session cookie a
+    returning browser sends with its page views (without it every view would start a new session)."""
     head = f"local ids = {_lua_list(ids)}\nlocal lists = {_lua_list(LIST_PATHS)}\n" \
-           f"local platforms = {_lua_list(platforms)}\nlocal n = 0\n"
+           f"local platforms = {_lua_list(platforms)}\nlocal n = 0\nlocal cookie = {json.dumps(cookie)}\n"
     bodies = {
         "static": 'return wrk.format("GET", "/")',
         "list": 'return wrk.format("GET", lists[math.random(#lists)], headers)',
@@ -38,6 +39,7 @@ def script(kind: str, ids: list[str], platforms: list[str]) -> str:
     }
     return head + """
 local headers = {["X-Forwarded-Email"] = "bench.reader@example.com"}
+if cookie ~= "" then headers["Cookie"] = cookie end
 request = function()
   n = n + 1
   local json_headers = {["X-Forwarded-Email"] = "bench" .. (n % 50) .. "@example.com",
