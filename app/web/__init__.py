@@ -7,6 +7,8 @@ from flask import Flask
 from app.services.markdown import render_markdown
 from app.web.errors import init_error_handlers
 from app.web.fragment_cache import init_fragment_cache
+from app.web.macros import init_macros
+from app.web.url_memo import init_url_memo
 
 
 def register_web(app: Flask) -> None:
@@ -23,4 +25,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals.setdefault("auth_mode", app.config["DD"]["AUTH_MODE"].strip().lower())
     init_fragment_cache(app)
+    init_macros(app)
+    init_url_memo(app)
     init_error_handlers(app)

@@ -12,7 +12,7 @@ from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Pr
 from app.services.errors import ValidationError
 from app.web.rendering import render, render_fragment, wants_fragment
 from app.web.tickets import bp
-from app.web.timeline import describe, merge_timeline
+from app.web.timeline import entry_parts, merge_timeline
 
 EDIT_FIELDS = COMMON_FIELDS + ALL_TYPE_FIELDS
 
@@ -27,7 +27,7 @@ def detail_context(item_id: str, forms: dict[str, dict[str, Any]] | None = None)
     """Everything detail.html and its partials need, from one service read."""
     detail = services().work_items.detail(item_id, current_actor())
     return {"detail": detail, "view": detail.view, "item": detail.item, "actor": current_actor(),
-            "timeline": merge_timeline(detail.events, detail.comments), "describe": describe,
+            "timeline": merge_timeline(detail.events, detail.comments), "entry_parts": entry_parts,
             "forms": {**blank_forms(), **(forms or {})}, "type_fields": TYPE_FIELDS[detail.item.item_type],
             "platforms": current_app.extensions["dd_config"].platforms, "priorities": [p.value for p in Priority],
             "severities": [s.value for s in Severity], "active_section": "tickets"}

@@ -41,6 +41,11 @@ class Entry:
         return self.comment.created_by if self.comment else self.event.created_by  # type: ignore[union-attr]
 
 
+def entry_parts(timeline: list[Entry]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """(cache key, context) per timeline entry, for the fragment cache's `each`."""
+    return [(entry.key, {"entry": entry, "describe": describe}) for entry in timeline]
+
+
 def merge_timeline(events: list[Event], comments: list[Comment]) -> list[Entry]:
     """Events and comments in the order they happened; a comment replaces its `commented` event."""
     by_id = {c.id: c for c in comments}

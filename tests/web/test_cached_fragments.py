@@ -4,7 +4,7 @@ into another user's page."""
 
 from __future__ import annotations
 
-from tests.web.helpers import ALICE, BOB, sign_in
+from tests.web.helpers import ALICE, BOB, post, sign_in
 
 
 def _row(html: str, item_id: str) -> str:
@@ -50,3 +50,23 @@ def test_filter_form_keeps_each_requests_choices(client, make_item):
     jobs = client.get("/work-items?platform=jobs").get_data(as_text=True)
     assert '<option value="kafka" selected>' in kafka and '<option value="jobs" selected>' not in kafka
     assert '<option value="jobs" selected>' in jobs and '<option value="kafka" selected>' not in jobs
+
+
+def test_a_rejected_comment_keeps_its_text_and_the_next_view_has_a_blank_field(client, make_item):
+    item = make_item()
+    client.get(f"/work-items/{item.id}")  # the blank comment field is now cached
+    too_long = "x" * 10_001
+    rejected = post(client, f"/work-items/{item.id}/comments", {"body": too_long}, htmx=True)
+    assert rejected.status_code == 422 and too_long in rejected.get_data(as_text=True)
+    html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    field = html[html.index('<textarea id="comment-body"'):html.index("</textarea>", html.index('id="comment-body"'))]
+    assert field.endswith(">") and "aria-invalid" not in field and "x" * 100 not in html
+
+
+def test_links_follow_the_mount_point_of_each_request(client, make_item):
+    item = make_item()
+    at_root = client.get(f"/work-items/{item.id}").get_data(as_text=True)
+    mounted = client.get(f"/work-items/{item.id}", base_url="http://localhost/desk").get_data(as_text=True)
+    assert f'action="/work-items/{item.id}/comments"' in at_root
+    assert f'action="/desk/work-items/{item.id}/comments"' in mounted and 'href="/desk/static/css/app.css' in mounted
+    assert f'action="/work-items/{item.id}/comments"' not in mounted, "a link cached at the root leaked into /desk"
