@@ -94,6 +94,9 @@ class Postings:
         return self._sets.get((name, value), set())
 
 
+SEARCHES_KEPT = 32  # distinct needles whose matches are kept between text changes
+
+
 class TextIndex:
     """Case-insensitive substring search over each item's key, title and description.
 
@@ -109,6 +112,7 @@ class TextIndex:
         self._postings: dict[str, list[str]] = {}
         self._edited: set[str] = set()
         self._vocab: tuple[str, list[str], list[int]] | None = None  # joined tokens, tokens, start offsets
+        self._found: dict[str, set[str]] = {}  # needle -> every matching id, until any text changes
 
     def put(self, item_id: str, text: str) -> None:
         text = text.lower()
@@ -116,6 +120,7 @@ class TextIndex:
         if old == text:
             return
         self.texts[item_id] = text
+        self._found.clear()
         tokens = set(text.split())
         if old is not None:
             self._edited.add(item_id)
@@ -149,18 +154,28 @@ class TextIndex:
         return found
 
     def search(self, needle: str, within: set[str] | None) -> set[str]:
-        """Ids (among `within`, None: all) whose text contains needle, ignoring case."""
+        """Ids (among `within`, None: all) whose text contains needle, ignoring case. Callers must not
+        change the set: the matches of a needle are kept (for the next page or the next reader) until
+        a text changes."""
         needle, texts = needle.lower(), self.texts
-        pieces = needle.split()
-        if not pieces or (within is not None and len(within) <= 2000):
+        if not needle.split() or (within is not None and len(within) <= 2000):
             return {i for i in (texts if within is None else within) if needle in texts[i]}
-        lists, piece = min(((self._lists_for(p), p) for p in set(pieces)), key=lambda pair: sum(map(len, pair[0])))
+        found = self._found.get(needle)
+        if found is None:
+            found = self._search_all(needle)
+            if len(self._found) >= SEARCHES_KEPT:
+                self._found.clear()
+            self._found[needle] = found
+        return found if within is None else found & within
+
+    def _search_all(self, needle: str) -> set[str]:
+        texts = self.texts
+        lists, piece = min(((self._lists_for(p), p) for p in set(needle.split())),
+                           key=lambda pair: sum(map(len, pair[0])))
         limit = len(texts) * 3 if needle == piece else len(texts) // 3  # beyond: one pass over the texts is cheaper
         if sum(map(len, lists)) > limit:
-            return {i for i, text in texts.items() if needle in text and (within is None or i in within)}
+            return {i for i, text in texts.items() if needle in text}
         candidates: set[str] = set().union(*lists)
-        if within is not None:
-            candidates &= within
         if needle == piece:
             edited = self._edited
             if not edited:

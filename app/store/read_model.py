@@ -21,6 +21,7 @@ from app.store.indexes import Postings, SortedIndex, TextIndex
 EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _INITIAL_STATES = {"new", "proposed", "submitted"}
+DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
 
 
 def _rank(priority: str) -> int:
@@ -49,6 +50,7 @@ class ReadModel:
         self.comments: dict[str, list[Comment]] = {}
         self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
+        self._decoded: dict[str, list[Event]] = {}  # item id -> its events decoded (see decoded_events)
         self.text = TextIndex()
         self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
@@ -180,8 +182,8 @@ class ReadModel:
 
     def events_for(self, item_id: str, after_version: int = 0) -> list[Event]:
         with self.lock:
-            rows = list(self.events.get(item_id, ()))
-        return [event_from_row(r) for r in rows if r[5] > after_version]
+            events = self.decoded_events(item_id)
+        return [e for e in events if e.version > after_version]
 
     def detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
         with self.lock:
@@ -189,16 +191,31 @@ class ReadModel:
             if item is None:
                 return None
             comments = list(self.comments.get(item_id, ()))
-            rows = list(self.events.get(item_id, ()))
             votes = self.votes.get(item_id, {})
             return WorkItemDetail(
                 item=item,
                 vote_count=len(votes),
                 comment_count=len(comments),
                 my_vote=bool(viewer and viewer in votes),
-                events=[event_from_row(r) for r in rows],
+                events=self.decoded_events(item_id),
                 comments=comments,
             )
+
+    def decoded_events(self, item_id: str) -> list[Event]:
+        """The item's events as Event objects (a new list each call). Decoding JSON payloads is most of a
+        detail read, and events are append-only, so the decoded list of a recently read item is kept
+        and only events appended since are decoded; callers hold the lock."""
+        rows = self.events.get(item_id, ())
+        decoded = self._decoded.get(item_id, [])
+        if len(decoded) > len(rows):  # cannot happen while events only grow; never serve a wrong history
+            decoded = []
+        if len(decoded) != len(rows):
+            decoded = decoded + [event_from_row(r) for r in rows[len(decoded):]]
+            if len(self._decoded) >= DECODED_ITEMS:
+                for stale in list(self._decoded)[: DECODED_ITEMS // 2]:
+                    del self._decoded[stale]
+            self._decoded[item_id] = decoded
+        return list(decoded)
 
     def voted_by(self, voter: str) -> set[str]:
         """Ids of the items the voter voted for (one scan on first use, then kept current)."""
@@ -234,13 +251,16 @@ class ReadModel:
                             ("created_by", q.author)):
             if value:
                 sets.append(posting(name, value))
-        if q.states:
-            sets.append(set().union(*(posting("state", s) for s in q.states)))
+        states = [posting("state", s) for s in q.states or ()]
+        if len(states) == 1:
+            sets.append(states[0])
         if q.voted_by is not None:
             sets.append(self.voted_by(q.voted_by))
         ids: set[str] | None = None
         for found in sorted(sets, key=len):
             ids = found if ids is None else ids & found  # never mutated: posting sets are shared
+        if len(states) > 1:  # union after narrowing: each & walks the smaller set
+            ids = set().union(*states) if ids is None else set().union(*(ids & found for found in states))
         if q.updated_since:
             pool = self.items if ids is None else ids
             ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}

@@ -53,7 +53,8 @@ def test_every_filter_and_sort_matches_brute_force(store: DeltaStore) -> None:
     filters = [{}, {"item_type": "incident"}, {"states": ("new", "triaged")}, {"platform": "kafka"},
                {"author": some.created_by}, {"q": "team"}, {"q": "KAFKA", "item_type": "improvement"},
                {"voted_by": voter}, {"q": "no such text anywhere"}, {"q": "lag growing"}, {"q": "g lag gro"},
-               {"q": "inc-1"}, {"q": "(got"}]
+               {"q": "inc-1"}, {"q": "(got"}, {"states": ("new", "triaged"), "item_type": "incident"},
+               {"states": ("new", "proposed", "submitted"), "q": "team"}]
     for extra, sort, descending, page in itertools.product(filters, ("created_at", "updated_at", "priority",
                                                                      "votes", "triage"), (True, False), (1, 3)):
         q = ItemQuery(sort=sort, descending=descending, page=page, page_size=20, **extra)
@@ -67,6 +68,8 @@ def test_writes_move_lists_counts_and_survive_a_reload(store: DeltaStore) -> Non
     item = service.create(reporter, {"item_type": "incident", "title": "Bench store check", "severity": "sev2",
                                      "impact": "tests", "platform": "kafka"})
     service.comment(reporter, item.id, "first comment")
+    assert [e.event_type for e in store.get_detail(item.id, None).events] == ["created", "commented"]
+    assert item.id in [it.id for it in store.list_items(ItemQuery(q="bench store", page_size=100)).items]
     assert service.vote(reporter, item.id, True) == (True, 1)
     assert service.vote(TRIAGER, item.id, True) == (True, 2)
     assert service.vote(reporter, item.id, False) == (False, 1)
@@ -87,6 +90,8 @@ def test_writes_move_lists_counts_and_survive_a_reload(store: DeltaStore) -> Non
     assert [it.id for it in store.list_items(ItemQuery(q="ZEBRAWORD")).items] == [item.id]
     assert item.id not in [it.id for it in store.list_items(ItemQuery(q="bench", page_size=100)).items]
     assert store.list_items(ItemQuery(q="zebraword check")).total == 1
+    assert item.id not in [it.id for it in store.list_items(ItemQuery(q="bench store", page_size=100)).items], \
+        "a search run before the edit must not answer after it"
     reopened = DeltaStore(store.root)
     assert reopened.model.items == store.model.items and reopened.model.items[item.id].title == renamed.title
     assert reopened.model.votes == {k: v for k, v in store.model.votes.items() if v}
