@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 CHECKPOINT_EVERY = 100
-COALESCE_SECONDS = 0.5  # projections trail by up to this; the app reads events, not these tables
+COALESCE_SECONDS = 5.0  # projections trail by up to this; the app reads events, not these tables
 Keys = dict[str, list[Any]]
 ITEM_EVENTS = ("created", "updated", "state_changed")
 
