@@ -22,6 +22,7 @@ EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of w
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _INITIAL_STATES = {"new", "proposed", "submitted"}
 DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
+FILTERS_KEPT = 8  # filter combinations whose matching ids are kept until the next change (up to 2 MB each)
 
 
 def _rank(priority: str) -> int:
@@ -51,6 +52,7 @@ class ReadModel:
         self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
         self._decoded: dict[str, list[Event]] = {}  # item id -> its events decoded (see decoded_events)
+        self._matches: dict[tuple[Any, ...], set[str] | None] = {}  # filters -> ids, cleared by apply
         self.text = TextIndex()
         self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
@@ -114,6 +116,7 @@ class ReadModel:
             if history and history[-1][2] >= row[2]:
                 return
             history.append(row)
+            self._matches.clear()
             payload = json.loads(row[4])
             if event_type == EventType.CREATED:
                 self._put_item(WorkItem.from_dict(payload["item"]))
@@ -244,7 +247,19 @@ class ReadModel:
             )
 
     def _candidates(self, q: ItemQuery) -> set[str] | None:
-        """Ids matching every filter of q, or None when nothing filters."""
+        """Ids matching every filter of q, or None when nothing filters. Kept until the next event is
+        applied: paging, re-sorting and other readers of the same filters reuse the set (never changed
+        in place)."""
+        key = (q.item_type, q.states, q.platform, q.assignee, q.author, q.q, q.voted_by, q.updated_since)
+        if key in self._matches:
+            return self._matches[key]
+        ids = self._filter(q)
+        if len(self._matches) >= FILTERS_KEPT:
+            self._matches.clear()
+        self._matches[key] = ids
+        return ids
+
+    def _filter(self, q: ItemQuery) -> set[str] | None:
         sets: list[set[str]] = []
         posting = self.postings.ids
         for name, value in (("item_type", q.item_type), ("platform", q.platform), ("assignee", q.assignee),
