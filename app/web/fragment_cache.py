@@ -32,7 +32,15 @@ class FragmentCache:
     def __call__(self, template: str, key: Hashable, **context: Any) -> Markup:
         """The cached HTML, or the partial rendered now from `context` alone and kept: no context
         processors run, so a cached partial cannot show anything about the current user by mistake."""
-        full_key = (template, request.script_root, key)  # links in a partial depend on the mount point
+        return self._get(template, request.script_root, key, context)  # links depend on the mount point
+
+    def each(self, template: str, parts: Iterable[tuple[Hashable, dict[str, Any]]]) -> Markup:
+        """The partial once per (key, context) pair, joined: one call from the template for a whole list."""
+        root = request.script_root
+        return Markup("".join([self._get(template, root, key, context) for key, context in parts]))
+
+    def _get(self, template: str, root: str, key: Hashable, context: dict[str, Any]) -> Markup:
+        full_key = (template, root, key)
         html = self._html.get(full_key)
         if html is None:
             html = Markup(current_app.jinja_env.get_template(template).render(**context))
@@ -40,10 +48,6 @@ class FragmentCache:
             if len(self._html) > self._max:
                 self._drop_oldest()
         return html
-
-    def each(self, template: str, parts: Iterable[tuple[Hashable, dict[str, Any]]]) -> Markup:
-        """The partial once per (key, context) pair, joined: one call from the template for a whole list."""
-        return Markup("").join(self(template, key, **context) for key, context in parts)
 
     def _drop_oldest(self) -> None:
         with self._trim:

@@ -20,8 +20,12 @@ def wants_fragment() -> bool:
 
 def add_vary(response: Response) -> Response:
     """Caches must key on the htmx headers because the same URL answers a page or a fragment."""
-    for header in VARY:
-        response.vary.add(header)
+    current = response.headers.get("Vary")
+    if current:  # keep what is there (a plain header write: werkzeug's HeaderSet re-parses on every add)
+        names = [name.strip() for name in current.split(",") if name.strip()]
+        response.headers["Vary"] = ", ".join(dict.fromkeys([*names, *VARY]))
+    else:
+        response.headers["Vary"] = ", ".join(VARY)
     return response
 
 
