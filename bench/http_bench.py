@@ -67,12 +67,21 @@ class Server:
         return out
 
     def stop(self) -> None:
+        """Stop gunicorn and wait until its workers are gone too: they project their last writes into the
+        data folder on the way out, and the folder may be deleted next."""
+        try:
+            workers = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            workers = []
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=30)
+            self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        deadline = time.monotonic() + 60
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def _free_port() -> int:

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report: dict[str, Any] = {"machine": machine(), "sizes": sizes.__dict__}
     print(f"DeltaDesk benchmark on {report['machine']['cpu']} ({report['machine']['cores']} cores), "
           f"load average {report['machine']['loadavg_at_start']}")
-    with tempfile.TemporaryDirectory(prefix="dd-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="dd-bench-", ignore_cleanup_errors=True) as tmp:
         folder, note = prepare(Path(tmp), sizes)
         print(f"data: {note}; {sizes}")
         report["startup"] = startup(folder)
