@@ -43,6 +43,31 @@ def read_appended(path: str, names: list[str], version: int) -> tuple[list[tuple
     return rows, end
 
 
+def latest_version(path: str) -> int:
+    """The newest committed version (-1 for no commit), from the last checkpoint on: versions are
+    contiguous, so galloping then bisecting over the log file names takes a few stats."""
+    log_dir = os.path.join(path, "_delta_log")
+
+    def exists(version: int) -> bool:
+        return os.path.exists(os.path.join(log_dir, f"{version:020d}.json"))
+
+    try:
+        with open(os.path.join(log_dir, "_last_checkpoint")) as fh:
+            low = int(json.load(fh)["version"])
+    except (FileNotFoundError, ValueError, KeyError):
+        low = 0
+    if not exists(low):
+        return low if low > 0 else -1  # a checkpoint whose own entry was trimmed: nothing newer is kept
+    step = 1
+    while exists(low + step):
+        low, step = low + step, step * 2
+    high = low + step  # low exists, high does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if exists(middle) else (low, middle)
+    return low
+
+
 def trim(path: str, keep: int | None = None) -> int:
     """Delete log entries and checkpoints more than `keep` commits older than the last checkpoint
     (readers start from that checkpoint, so nothing they need goes); returns the files removed."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
-from deltalake import DeltaTable
+from deltalake import DeltaTable, write_deltalake
 
 from app.services.work_items import WorkItemService
 from app.store import delta_log
@@ -72,3 +73,22 @@ def test_an_idle_process_keeps_up_with_other_writers_without_any_request(tmp_pat
     while item.id not in idle.model.items and time.monotonic() < deadline:
         time.sleep(0.1)
     assert idle.model.items[item.id].title == "written elsewhere", "the follower folded the other writer's event"
+
+
+def test_the_latest_version_is_found_from_the_log_whatever_was_trimmed(tmp_path: Path) -> None:
+    table = tmp_path / "t"
+    (table / "_delta_log").mkdir(parents=True)
+    assert delta_log.latest_version(str(table)) == -1, "no commit yet"
+    for version in range(0, 38):
+        (table / "_delta_log" / f"{version:020d}.json").write_text("{}\n")
+    assert delta_log.latest_version(str(table)) == 37
+    (table / "_delta_log" / "_last_checkpoint").write_text('{"version": 30, "size": 1}')
+    for version in range(0, 25):
+        (table / "_delta_log" / f"{version:020d}.json").unlink()
+    for version in range(38, 1000):
+        (table / "_delta_log" / f"{version:020d}.json").write_text("{}\n")
+    assert delta_log.latest_version(str(table)) == 999
+    real = str(tmp_path / "real")
+    write_deltalake(real, pa.table({"n": pa.array([1], pa.int64())}))
+    write_deltalake(real, pa.table({"n": pa.array([2], pa.int64())}), mode="append")
+    assert delta_log.latest_version(real) == DeltaTable(real).version() == 1
