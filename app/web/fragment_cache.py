@@ -15,7 +15,7 @@ import threading
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
 MAX_ENTRIES = 20_000  # about 0.5-1 KB each: tens of MiB at most
@@ -32,11 +32,11 @@ class FragmentCache:
     def __call__(self, template: str, key: Hashable, **context: Any) -> Markup:
         """The cached HTML, or the partial rendered now from `context` alone and kept: no context
         processors run, so a cached partial cannot show anything about the current user by mistake."""
-        return self._get(template, request.script_root, key, context)  # links depend on the mount point
+        return self._get(template, _mount_point(), key, context)
 
     def each(self, template: str, parts: Iterable[tuple[Hashable, dict[str, Any]]]) -> Markup:
         """The partial once per (key, context) pair, joined: one call from the template for a whole list."""
-        root = request.script_root
+        root = _mount_point()
         return Markup("".join([self._get(template, root, key, context) for key, context in parts]))
 
     def _get(self, template: str, root: str, key: Hashable, context: dict[str, Any]) -> Markup:
@@ -56,6 +56,11 @@ class FragmentCache:
 
     def __len__(self) -> int:
         return len(self._html)
+
+
+def _mount_point() -> str:
+    """Links in a partial depend on where the app is mounted; outside a request there is no mount point."""
+    return request.script_root if has_request_context() else ""
 
 
 def init_fragment_cache(app: Flask) -> None:
