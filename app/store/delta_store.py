@@ -250,15 +250,17 @@ class DeltaStore:
     # ---- the write protocol -------------------------------------------------------------
     def _lead(self, take: Callable[[], list[WriteRequest]]) -> None:
         """Under the writer lock, take the queued writes, build them on fresh state and commit their
-        events at once."""
+        events at once; fold them into the read model after the lock is released, so that the other
+        processes' writers need not wait for it."""
         with self._lock.held():
             batch = take()
             if not self._catch_up():
                 self._reload()
             ctx = BatchContext(self.model.max_number)
             built = [request for request in batch if self._build(request, ctx)]
-            if built:
-                self._commit(built)
+            committed = self._commit(built) if built else None
+        if committed is not None:
+            self._publish(built, *committed)
         for request in batch:
             request.done.set()
 
@@ -274,24 +276,32 @@ class DeltaStore:
             return False
         return True
 
-    def _commit(self, built: list[WriteRequest]) -> None:
-        """Record the intent, append the events (the commit point), fold them, queue the projection."""
+    def _commit(self, built: list[WriteRequest]) -> tuple[Path, Keys, int] | None:
+        """Record the intent and append the events (the commit point); None when nothing was written."""
         keys = merge_keys([request.keys or {} for request in built])
         intent = self._intents.record(built[0].event.event_id, keys)
         fault_point("before_event")
         try:
             with self._catchup:
                 rows = [event_row(r.event) for r in built]
-                self._events_version = self.tables[EVENTS].append_after(rows, self._events_version)
+                version = self.tables[EVENTS].append_after(rows, self._events_version)
         except (DeltaError, OSError, ValueError) as exc:
             self._intents.done(intent)
             error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
             error.__cause__ = exc
             for request in built:
                 request.error = error
-            return
-        for request in built:
-            self.model.apply(event_to_row(request.event))
+            return None
+        return intent, keys, version
+
+    def _publish(self, built: list[WriteRequest], intent: Path, keys: Keys, version: int) -> None:
+        """Fold committed events into the read model, queue their projection, hand back the results.
+        Folding is idempotent per event, so a reader thread that already caught up on this commit from
+        the log (and maybe on later ones from other processes) loses nothing."""
+        with self._catchup:
+            for request in built:
+                self.model.apply(event_to_row(request.event))
+            self._events_version = max(self._events_version, version)
         fault_point("after_event")
         self._projector.submit(intent, keys)
         for request in built:
