@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
+from app.store import delta_log
+
 # Table features a blind append of non-null-checked rows honours: protocol (1, <=4) without named
 # features, and no CHECK constraints or generated columns in the metadata.
 _MAX_WRITER_VERSION = 4
@@ -51,6 +53,9 @@ def append(path: str, rows: pa.Table, read_version: int) -> int:
            "modificationTime": now, "dataChange": True, "stats": json.dumps(_stats(rows))}
     info = {"timestamp": now, "operation": "WRITE", "operationParameters": {"mode": "Append"},
             "readVersion": read_version, "isBlindAppend": True, "clientVersion": "deltadesk-blind-append"}
+    copied = delta_log.portable_rows(rows)  # other processes catch up from the log entry alone
+    if copied is not None:
+        info[delta_log.ROWS_KEY] = copied
     log_dir = os.path.join(path, "_delta_log")
     staged = os.path.join(log_dir, f"_commit_{uuid.uuid4()}.json.tmp")
     with open(staged, "w") as fh:

@@ -10,37 +10,84 @@ reader catch up incrementally, whatever the write rate.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 from typing import Any
 from urllib.parse import unquote
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 KEEP_COMMITS = 1000
+ROWS_KEY = "deltadeskRows"  # commitInfo field with a copy of a blind append's rows (readers skip Parquet)
+MAX_COPIED_ROWS = 256
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_EPOCH_NAIVE = dt.datetime(1970, 1, 1)
+_MICRO = dt.timedelta(microseconds=1)
 
 
 def read_appended(path: str, names: list[str], version: int) -> tuple[list[tuple[Any, ...]], int] | None:
     """Rows (tuples in `names` order) that the commits after `version` appended, and the version they
-    reach; None when a commit did more than append (use the change data feed then)."""
-    files, end = [], version
+    reach; None when a commit did more than append (use the change data feed then). A commit whose
+    log entry carries a copy of its rows (see `portable_rows`) is read from the entry alone."""
+    sources: list[str | list[dict[str, Any]]] = []
+    end = version
     while True:
         try:
             with open(os.path.join(path, "_delta_log", f"{end + 1:020d}.json")) as fh:
                 actions = [json.loads(line) for line in fh if line.strip()]
         except FileNotFoundError:
             break
+        files, copied = [], None
         for action in actions:
             if "add" in action and action["add"].get("dataChange", True):
                 files.append(unquote(action["add"]["path"]))
             elif "cdc" in action or ("remove" in action and action["remove"].get("dataChange", True)):
                 return None
+            elif "commitInfo" in action:
+                copied = action["commitInfo"].get(ROWS_KEY)
+        sources.extend([copied] if copied is not None and len(files) == 1 else files)
         end += 1
     rows: list[tuple[Any, ...]] = []
-    for name in files:
-        table = pq.read_table(os.path.join(path, name), columns=names, use_threads=False)
-        rows.extend(zip(*(table[n].to_pylist() for n in names), strict=True))
+    for source in sources:
+        if isinstance(source, list):
+            rows.extend(tuple(_decode(row.get(n)) for n in names) for row in source)
+        else:
+            table = pq.read_table(os.path.join(path, source), columns=names, use_threads=False)
+            rows.extend(zip(*(table[n].to_pylist() for n in names), strict=True))
     return rows, end
+
+
+def portable_rows(rows: pa.Table) -> list[dict[str, Any]] | None:
+    """The rows as JSON-ready dicts for a commit's log entry (strings, integers, booleans, timestamps and
+    dates only; None for other types or more than MAX_COPIED_ROWS rows)."""
+    if rows.num_rows > MAX_COPIED_ROWS or not all(_portable(field.type) for field in rows.schema):
+        return None
+    return [{name: _encode(value) for name, value in row.items()} for row in rows.to_pylist()]
+
+
+def _portable(kind: pa.DataType) -> bool:
+    return (pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind)
+            or pa.types.is_timestamp(kind) or pa.types.is_date32(kind))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return {"us": (value - _EPOCH_NAIVE) // _MICRO}
+        return {"us": (value - _EPOCH) // _MICRO, "utc": True}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+        return (_EPOCH if value.get("utc") else _EPOCH_NAIVE) + dt.timedelta(microseconds=value["us"])
+    return value
 
 
 def latest_version(path: str) -> int:

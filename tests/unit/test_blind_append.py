@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
-from app.store import blind_append
+from app.store import blind_append, delta_log
 from app.store.ddl import table_defs
 from app.store.delta_tables import DeltaTableHandle, read_table
 
@@ -81,3 +81,18 @@ def test_tables_needing_more_of_a_writer_are_left_to_delta_rs(tmp_path: Path) ->
     assert blind_append.supports(table)
     table.alter.add_constraint({"positive": "n > 0"})
     assert not blind_append.supports(DeltaTable(path))
+
+
+def test_a_reader_catches_up_from_the_log_entry_with_the_same_rows_as_the_file(events: DeltaTableHandle) -> None:
+    start = events.version()
+    events.append_after([event(1), event(2)], start)
+    write_deltalake(events.path, events.rows([event(3)]), mode="append")  # no copy in its log entry
+    entry = Path(events.path) / "_delta_log" / f"{start + 1:020d}.json"
+    assert delta_log.ROWS_KEY in entry.read_text(), "the blind append copies its rows into the log entry"
+    names = events.schema.names
+    rows, end = delta_log.read_appended(events.path, names, start)
+    from_files = [tuple(r[n] for n in names) for r in sorted(read_table(DeltaTable(events.path)).to_pylist(),
+                                                             key=lambda r: r["seq"])]
+    assert end == start + 2 and rows == from_files
+    assert rows[0][names.index("created_at")] == NOW + dt.timedelta(seconds=1)
+    assert rows[0][names.index("created_at")].utcoffset() == dt.timedelta(0)
