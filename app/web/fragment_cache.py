@@ -10,13 +10,13 @@ the cache drops its oldest half when it grows past its bound.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Hashable, Iterable
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
+
+from app.web.bounded_cache import BoundedCache
 
 MAX_ENTRIES = 20_000  # about 0.5-1 KB each: tens of MiB at most
 
@@ -25,9 +25,7 @@ class FragmentCache:
     """`cached_partial(template, key, **context)` in templates: the partial's HTML for this key."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._max = max_entries
-        self._html: dict[Hashable, Markup] = {}
-        self._trim = threading.Lock()
+        self._html: BoundedCache[Markup] = BoundedCache(max_entries)
 
     def __call__(self, template: str, key: Hashable, **context: Any) -> Markup:
         """The cached HTML, or the partial rendered now from `context` alone and kept: no context
@@ -43,16 +41,8 @@ class FragmentCache:
         full_key = (template, root, key)
         html = self._html.get(full_key)
         if html is None:
-            html = Markup(current_app.jinja_env.get_template(template).render(**context))
-            self._html[full_key] = html
-            if len(self._html) > self._max:
-                self._drop_oldest()
+            html = self._html.put(full_key, Markup(current_app.jinja_env.get_template(template).render(**context)))
         return html
-
-    def _drop_oldest(self) -> None:
-        with self._trim:
-            for key in list(itertools.islice(self._html, len(self._html) // 2)):
-                self._html.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._html)

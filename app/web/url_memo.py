@@ -8,11 +8,11 @@ those are the key. Relative endpoints (".x", resolved against the current bluepr
 
 from __future__ import annotations
 
-import itertools
-import threading
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
+
+from app.web.bounded_cache import BoundedCache
 
 MAX_ENTRIES = 20_000  # short strings: a couple of MiB at most
 
@@ -21,9 +21,7 @@ class UrlMemo:
     """The Jinja global `url_for`: same arguments and result as flask.url_for."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._max = max_entries
-        self._urls: dict[tuple[Any, ...], str] = {}
-        self._trim = threading.Lock()
+        self._urls: BoundedCache[str] = BoundedCache(max_entries)
 
     def __call__(self, endpoint: str, **values: Any) -> str:
         if endpoint.startswith(".") or "_external" in values or "_scheme" in values or not has_request_context():
@@ -33,16 +31,7 @@ class UrlMemo:
             found = self._urls.get(key)
         except TypeError:  # a list or dict argument
             return url_for(endpoint, **values)
-        if found is None:
-            found = self._urls[key] = url_for(endpoint, **values)
-            if len(self._urls) > self._max:
-                self._drop_oldest()
-        return found
-
-    def _drop_oldest(self) -> None:
-        with self._trim:
-            for key in list(itertools.islice(self._urls, len(self._urls) // 2)):
-                self._urls.pop(key, None)
+        return found if found is not None else self._urls.put(key, url_for(endpoint, **values))
 
 
 def cached_url_for(endpoint: str, **values: Any) -> str:

@@ -4,6 +4,7 @@ into another user's page."""
 
 from __future__ import annotations
 
+from app.web.bounded_cache import BoundedCache
 from tests.web.helpers import ALICE, BOB, post, sign_in
 
 
@@ -70,3 +71,11 @@ def test_links_follow_the_mount_point_of_each_request(client, make_item):
     assert f'action="/work-items/{item.id}/comments"' in at_root
     assert f'action="/desk/work-items/{item.id}/comments"' in mounted and 'href="/desk/static/css/app.css' in mounted
     assert f'action="/work-items/{item.id}/comments"' not in mounted, "a link cached at the root leaked into /desk"
+
+
+def test_caches_stay_under_their_bound_and_keep_the_newest_entries():
+    cache: BoundedCache[str] = BoundedCache(max_entries=10)
+    for n in range(25):
+        cache.put(("row", n), f"<tr>{n}</tr>")
+        assert len(cache) <= 10
+    assert cache.get(("row", 24)) == "<tr>24</tr>" and cache.get(("row", 0)) is None
