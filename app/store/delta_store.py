@@ -123,6 +123,7 @@ class DeltaStore:
         voters, times = cols["voter"], cols["created_at"]
         votes = {key: dict(zip(voters[a:b], times[a:b], strict=True)) for key, a, b in list_runs(cols["item_id"])}
         del cols, voters, times
+        pa.default_memory_pool().release_unused()  # before the indexes are built: that is the load's peak
         self.model.load(items, events, comments, votes)
 
     def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
