@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from app.bounded_cache import BoundedCache
 from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
@@ -51,7 +52,7 @@ class ReadModel:
         self.comments: dict[str, list[Comment]] = {}
         self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
-        self._decoded: dict[str, list[Event]] = {}  # item id -> its events decoded (see decoded_events)
+        self._decoded: BoundedCache[list[Event]] = BoundedCache(DECODED_ITEMS)  # see decoded_events
         self._matches: dict[tuple[Any, ...], set[str] | None] = {}  # filters -> ids, cleared by apply
         self.text = TextIndex()
         self.postings = Postings()
@@ -209,15 +210,11 @@ class ReadModel:
         detail read, and events are append-only, so the decoded list of a recently read item is kept
         and only events appended since are decoded; callers hold the lock."""
         rows = self.events.get(item_id, ())
-        decoded = self._decoded.get(item_id, [])
+        decoded = self._decoded.get(item_id) or []
         if len(decoded) > len(rows):  # cannot happen while events only grow; never serve a wrong history
             decoded = []
         if len(decoded) != len(rows):
-            decoded = decoded + [event_from_row(r) for r in rows[len(decoded):]]
-            if len(self._decoded) >= DECODED_ITEMS:
-                for stale in list(self._decoded)[: DECODED_ITEMS // 2]:
-                    del self._decoded[stale]
-            self._decoded[item_id] = decoded
+            decoded = self._decoded.put(item_id, decoded + [event_from_row(r) for r in rows[len(decoded):]])
         return list(decoded)
 
     def voted_by(self, voter: str) -> set[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
-from app.web.bounded_cache import BoundedCache
+from app.bounded_cache import BoundedCache
 
 MAX_ENTRIES = 20_000  # about 0.5-1 KB each: tens of MiB at most
 

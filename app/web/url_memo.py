@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
 
-from app.web.bounded_cache import BoundedCache
+from app.bounded_cache import BoundedCache
 
 MAX_ENTRIES = 20_000  # short strings: a couple of MiB at most
 

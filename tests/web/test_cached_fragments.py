@@ -4,7 +4,7 @@ into another user's page."""
 
 from __future__ import annotations
 
-from app.web.bounded_cache import BoundedCache
+from app.bounded_cache import BoundedCache
 from tests.web.helpers import ALICE, BOB, post, sign_in
 
 

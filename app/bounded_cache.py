@@ -1,6 +1,6 @@
-"""A dictionary for rendered HTML and built links that stays under a size bound: when it grows past
-it, the older half goes. Entries never go stale (their keys name everything they depend on), so
-there is nothing to invalidate, only memory to bound."""
+"""A dictionary that stays under a size bound: when it grows past it, the older half goes. For values
+that never go stale under their key (rendered fragments, built links, decoded append-only histories),
+so there is nothing to invalidate, only memory to bound. Shared by the store and the web layer."""
 
 from __future__ import annotations
 
