@@ -88,8 +88,9 @@ def test_embeds_load_cross_origin_with_htmx_and_in_an_iframe(servers: dict[str, 
     status = page.locator("#status-slot .dd-embed")
     expect(status).to_be_visible()
     expect(status.locator('tr[data-platform="kafka"]')).to_contain_text("Major outage")
-    border = status.evaluate("el => getComputedStyle(el).borderTopStyle")
-    assert border == "solid"  # the fragment's own stylesheet (absolute URL) applied on the foreign page
+    # the fragment's own stylesheet (absolute URL) applies on the foreign page; it loads after the swap,
+    # so wait for it as a reader would (reading the style at once raced the stylesheet in one CI run)
+    expect(status).to_have_css("border-top-style", "solid")
     link = status.locator("a.dd-embed-link", has_text=servers["item"].key)
     assert link.get_attribute("href") == f"{servers['app_url']}/work-items/{servers['item'].id}"
     expect(page.locator("#card-slot .dd-embed-card")).to_contain_text("Consumers lagging")
