@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.models import Event, WorkItem
 
-
-class DomainError(Exception):
-    """Base class: carries a machine-readable code and a human message."""
-
-    code = "error"
-    status = 400
-
-    def __init__(self, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
+# re-exported: the adapters import every domain error from here
+from app.models.errors import DomainError as DomainError
+from app.store.errors import StorageFull as StorageFull
+from app.store.errors import StoreUnavailable as StoreUnavailable
+from app.store.errors import TableChanged as TableChanged
 
 
 class ValidationError(DomainError):
@@ -71,10 +63,3 @@ class VersionConflict(DomainError):
         self.current = current
         self.events_since = events_since
         self.expected_version = expected_version
-
-
-class StoreUnavailable(DomainError):
-    """The store could not complete a write after retries; nothing was written."""
-
-    code = "store_unavailable"
-    status = 503

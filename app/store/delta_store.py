@@ -24,11 +24,11 @@ import pyarrow.compute as pc
 from deltalake.exceptions import DeltaError
 
 from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
-from app.services.errors import StoreUnavailable
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
 from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs, to_micros
 from app.store.delta_tokens import DeltaTokens
+from app.store.errors import StoreUnavailable
 from app.store.faults import fault_point
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
 from app.store.intents import FileLock, IntentLog

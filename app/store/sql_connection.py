@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from app.services.errors import StoreUnavailable
+from app.store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 

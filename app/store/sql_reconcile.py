@@ -14,7 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from app.services.errors import StoreUnavailable
+from app.store.errors import StoreUnavailable
 from app.store.sql_rows import event_from_outbox
 
 if TYPE_CHECKING:

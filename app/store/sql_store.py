@@ -15,8 +15,9 @@ import time
 from typing import Any
 
 from app.models import ApiToken, Event, Page, WorkItem, WorkItemDetail
-from app.services.errors import DomainError, StoreUnavailable
+from app.models.errors import DomainError
 from app.store.base import ItemQuery, StoreConflict
+from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
 from app.store.sql_reconcile import BackgroundReconciler, reconcile

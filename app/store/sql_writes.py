@@ -21,8 +21,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from app.models import Comment, Event, ItemType, WorkItem
-from app.services.errors import StoreUnavailable
 from app.store.base import StoreConflict
+from app.store.errors import StoreUnavailable
 from app.store.sql_rows import event_from_outbox, event_params, item_from_row, item_params
 
 if TYPE_CHECKING:
