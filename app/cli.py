@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
     @click.option("--force", is_flag=True, help="Seed even when USE_MOCK_DATA is off")
     def seed(scenario: str | None, force: bool) -> None:
         """Seed demo data into an empty store (USE_MOCK_DATA=1)."""
-        from app.services.demo_data import seed_if_empty
+        from app.seed.demo_data import seed_if_empty
 
         config = current_app.extensions["dd_config"]
         if not (force or config.flag("USE_MOCK_DATA")):

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from app.config import DEFAULT_PLATFORMS
-from app.services.bulk_data import Sizes, seed_large
+from app.seed.bulk_data import Sizes, seed_large
 from app.store.delta_store import DeltaStore
 
 CACHE = Path(__file__).resolve().parent / ".data"

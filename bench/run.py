@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.services.bulk_data import Sizes
+from app.seed.bulk_data import Sizes
 from bench.dataset import PLATFORMS, prepare
 from bench.embedded import EmbeddedBench, Result
 from bench.startup import rss_mb

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.models import EventType
-from app.services.bulk_data import Sizes, seed_large
+from app.seed.bulk_data import Sizes, seed_large
 from app.store.delta_store import DeltaStore
 from app.store.read_model import ReadModel
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from app.models import Actor, Role
-from app.services.bulk_data import Sizes, seed_large
+from app.seed.bulk_data import Sizes, seed_large
 from app.services.work_items import WorkItemService
 from app.store.base import ItemQuery
 from app.store.delta_store import DeltaStore

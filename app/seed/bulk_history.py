@@ -12,8 +12,8 @@ from typing import Any
 import pyarrow as pa
 
 from app.models import Event, ItemType, WorkItem
+from app.seed.bulk_texts import COMMENTS, NOTES, fill
 from app.services import state_machines as sm
-from app.services.bulk_texts import COMMENTS, NOTES, fill
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 

@@ -50,7 +50,7 @@ def seed_if_empty(store: Store, scenario: str, platforms: list[str]) -> str:
     if scenario == "empty":
         return "Scenario 'empty': nothing seeded."
     if scenario == "large":
-        from app.services.bulk_data import seed_large
+        from app.seed.bulk_data import seed_large
 
         return seed_large(store, platforms)
     return seed_default(WorkItemService(store, platforms), platforms)

@@ -18,9 +18,8 @@ from typing import Any
 import pyarrow as pa
 
 from app.models import WorkItem
-from app.services import state_machines as sm
-from app.services.bulk_history import History, Plan
-from app.services.bulk_texts import (
+from app.seed.bulk_history import History, Plan
+from app.seed.bulk_texts import (
     BENEFITS,
     DESCRIPTIONS,
     FIRST,
@@ -33,6 +32,7 @@ from app.services.bulk_texts import (
     REQUEST_TITLES,
     fill,
 )
+from app.services import state_machines as sm
 from app.store.ddl import table_def
 
 END = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
