@@ -14,6 +14,7 @@ from app.core.identity import init_identity
 from app.core.rate_limit import init_rate_limits
 from app.core.rbac import RoleMap
 from app.core.security import init_security
+from app.services.admin import AdminService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     app.extensions["dd_store"] = store
     app.extensions["deltadesk"] = Services(
         work_items=WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ")),
+        admin=AdminService(store),
     )
     init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
     init_csrf(app)

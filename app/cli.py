@@ -53,6 +53,19 @@ def register(app: Flask) -> None:
             raise click.ClickException("delta-maintain applies to the embedded store only.")
         click.echo(json.dumps(store.maintain(retention_hours), indent=2))
 
+    @app.cli.command("quarantine")
+    @click.option("--as", "as_", required=True, metavar="ADMIN", help="Admin identity asking")
+    def quarantine(as_: str) -> None:
+        """List table rows the store could not apply (one JSON object a line) and why."""
+        try:
+            rows = current_app.extensions["deltadesk"].admin.quarantined(_admin(as_))
+        except DomainError as exc:
+            raise _fail(exc) from None
+        for row in rows:
+            click.echo(json.dumps(row.to_dict()))
+        if not rows:
+            click.echo("Nothing is quarantined.", err=True)
+
     @app.cli.command("token-create")
     @click.option("--user", required=True, help="Identity the token acts as (its role comes from RBAC_FILE)")
     @click.option("--name", required=True, help="What the token is for, e.g. alertmanager")

@@ -7,6 +7,7 @@ import dataclasses
 from flask import current_app, g
 
 from app.models import Actor
+from app.services.admin import AdminService
 from app.services.work_items import WorkItemService
 
 
@@ -15,6 +16,7 @@ class Services:
     """Everything the adapters may call; built once per app by create_app."""
 
     work_items: WorkItemService
+    admin: AdminService
 
 
 def services() -> Services:

@@ -1,6 +1,7 @@
 """Domain vocabulary: enums and plain dataclasses. Imports nothing else of ours."""
 
 from app.models.identity import Actor, ApiToken
+from app.models.quarantine import QuarantinedRow
 from app.models.work_item import (
     Comment,
     Event,
@@ -23,6 +24,7 @@ __all__ = [
     "ItemType",
     "Page",
     "Priority",
+    "QuarantinedRow",
     "Role",
     "Severity",
     "WorkItem",

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Protocol
 
-from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
 
 SORT_FIELDS = ("created_at", "updated_at", "votes", "priority", "triage")
 
@@ -69,6 +69,10 @@ class Store(Protocol):
 
     def data_version(self) -> str:
         """Opaque token that changes whenever any data changes (for ETags)."""
+        ...
+
+    def quarantined(self) -> list[QuarantinedRow]:
+        """Rows this store could not apply and keeps out of every read (newest first)."""
         ...
 
     def close(self) -> None: ...

@@ -26,18 +26,32 @@ from deltalake import DeltaTable
 from app.store import delta_log
 
 # Table features a blind append of non-null-checked rows honours: protocol (1, <=4) without named
-# features, and no CHECK constraints or generated columns in the metadata.
+# features; no CHECK constraints, column invariants or generated columns; every column the table has beyond
+# ours nullable (a file without it reads as nulls) and ours all present with the same nullability.
 _MAX_WRITER_VERSION = 4
 
 
-def supports(table: DeltaTable) -> bool:
-    """Whether `append` may write to this table (otherwise use write_deltalake)."""
+class TableMoved(Exception):
+    """A commit this append would have written past changed the table's protocol or metadata: decide again
+    (through `supports`) before writing; nothing of this append was published."""
+
+
+def supports(table: DeltaTable, schema: pa.Schema) -> bool:
+    """Whether `append` may write `schema`'s rows to this table (otherwise use write_deltalake, which checks
+    constraints and invariants itself)."""
     protocol = table.protocol()
     if protocol.min_reader_version > 1 or protocol.min_writer_version > _MAX_WRITER_VERSION:
         return False
     if any(key.startswith("delta.constraints.") for key in table.metadata().configuration):
         return False
-    return not any("delta.generationExpression" in (field.metadata or {}) for field in table.schema().fields)
+    fields = {field.name: field for field in table.schema().fields}
+    for field in fields.values():
+        meta = field.metadata or {}
+        if "delta.generationExpression" in meta or "delta.invariants" in meta:
+            return False
+        if field.name not in schema.names and not field.nullable:
+            return False
+    return all(name in fields and fields[name].nullable == schema.field(name).nullable for name in schema.names)
 
 
 def append(path: str, rows: pa.Table, read_version: int) -> int:
@@ -61,18 +75,27 @@ def append(path: str, rows: pa.Table, read_version: int) -> int:
     with open(staged, "w") as fh:
         fh.write(json.dumps({"commitInfo": info}) + "\n" + json.dumps({"add": add}) + "\n")
     try:
-        return _claim_version(log_dir, staged, read_version + 1)
+        return _claim_version(path, staged, read_version + 1)
+    except TableMoved:
+        os.unlink(os.path.join(path, name))  # never named by a commit: no reader can see it
+        raise
     finally:
         os.unlink(staged)
 
 
-def _claim_version(log_dir: str, staged: str, version: int) -> int:
-    """Publish the staged log entry as the first free version from `version` on (put-if-absent)."""
+def _claim_version(path: str, staged: str, version: int) -> int:
+    """Publish the staged log entry as the first free version from `version` on (put-if-absent). A taken
+    version is another writer's commit: one that changed the protocol or metadata (a constraint, a column,
+    a writer feature) stops the append, so it never writes past a rule it has not checked."""
+    log_dir = os.path.join(path, "_delta_log")
     while True:
         try:
             os.link(staged, os.path.join(log_dir, f"{version:020d}.json"))
             return version
         except FileExistsError:
+            actions = delta_log.read_commit(path, version) or []
+            if any("metaData" in action or "protocol" in action for action in actions):
+                raise TableMoved(f"commit {version} changed the table's protocol or metadata") from None
             version += 1
 
 

@@ -13,7 +13,8 @@ import contextlib
 import datetime as dt
 import json
 import os
-from typing import Any
+import time
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -27,17 +28,25 @@ _EPOCH_NAIVE = dt.datetime(1970, 1, 1)
 _MICRO = dt.timedelta(microseconds=1)
 
 
-def read_appended(path: str, names: list[str], version: int) -> tuple[list[tuple[Any, ...]], int] | None:
+class Appended(NamedTuple):
+    """What the commits after a version appended: rows (tuples in column order), the version they reach, and
+    whether any of them changed the table's protocol or metadata (schema, constraints, properties)."""
+
+    rows: list[tuple[Any, ...]]
+    end: int
+    table_changed: bool
+
+
+def read_appended(path: str, names: list[str], version: int) -> Appended | None:
     """Rows (tuples in `names` order) that the commits after `version` appended, and the version they
     reach; None when a commit did more than append (use the change data feed then). A commit whose
-    log entry carries a copy of its rows (see `portable_rows`) is read from the entry alone."""
+    log entry carries a copy of its rows (see `portable_rows`) is read from the entry alone. Commits
+    that only rearrange files (compaction: dataChange false) or only change metadata add no rows."""
     sources: list[str | list[dict[str, Any]]] = []
-    end = version
+    end, changed = version, False
     while True:
-        try:
-            with open(os.path.join(path, "_delta_log", f"{end + 1:020d}.json")) as fh:
-                actions = [json.loads(line) for line in fh if line.strip()]
-        except FileNotFoundError:
+        actions = read_commit(path, end + 1)
+        if actions is None:
             break
         files, copied = [], None
         for action in actions:
@@ -47,6 +56,7 @@ def read_appended(path: str, names: list[str], version: int) -> tuple[list[tuple
                 return None
             elif "commitInfo" in action:
                 copied = action["commitInfo"].get(ROWS_KEY)
+            changed = changed or "metaData" in action or "protocol" in action
         sources.extend([copied] if copied is not None and len(files) == 1 else files)
         end += 1
     rows: list[tuple[Any, ...]] = []
@@ -54,9 +64,23 @@ def read_appended(path: str, names: list[str], version: int) -> tuple[list[tuple
         if isinstance(source, list):
             rows.extend(tuple(_decode(row.get(n)) for n in names) for row in source)
         else:
-            table = pq.read_table(os.path.join(path, source), columns=names, use_threads=False)
-            rows.extend(zip(*(table[n].to_pylist() for n in names), strict=True))
-    return rows, end
+            table = pq.read_table(os.path.join(path, source), use_threads=False)
+            rows.extend(zip(*(_column(table, n) for n in names), strict=True))
+    return Appended(rows, end, changed)
+
+
+def _column(table: pa.Table, name: str) -> list[Any]:
+    """A column as Python values; a column another writer's file lacks reads as nulls, as in Delta."""
+    return table[name].to_pylist() if name in table.column_names else [None] * table.num_rows
+
+
+def read_commit(path: str, version: int) -> list[dict[str, Any]] | None:
+    """The actions of commit `version`, or None when there is no such commit (yet, or any more)."""
+    try:
+        with open(os.path.join(path, "_delta_log", f"{version:020d}.json")) as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+    except FileNotFoundError:
+        return None
 
 
 def portable_rows(rows: pa.Table) -> list[dict[str, Any]] | None:
@@ -116,19 +140,46 @@ def latest_version(path: str) -> int:
 
 
 def trim(path: str, keep: int | None = None) -> int:
-    """Delete log entries and checkpoints more than `keep` commits older than the last checkpoint
-    (readers start from that checkpoint, so nothing they need goes); returns the files removed."""
+    """Delete log entries and checkpoints older than the newest checkpoint at or before `keep` commits behind
+    the last checkpoint; returns the files removed. That checkpoint stays, so every version the log still
+    holds can be opened (time travel, the change data feed) and a lagging reader catches up from it."""
     log_dir = os.path.join(path, "_delta_log")
     try:
         with open(os.path.join(log_dir, "_last_checkpoint")) as fh:
             horizon = int(json.load(fh)["version"]) - max(KEEP_COMMITS if keep is None else keep, 0)
     except (FileNotFoundError, ValueError, KeyError):
         return 0
+    names = os.listdir(log_dir)
+    checkpoints = [v for v in (_version(n) for n in names if ".checkpoint." in n) if v is not None and v <= horizon]
+    if not checkpoints:
+        return 0  # nothing older can go: no checkpoint would stand in for it
+    oldest_kept = max(checkpoints)
     removed = 0
-    for name in os.listdir(log_dir):
-        head = name.split(".", 1)[0]
-        if len(head) == 20 and head.isdigit() and int(head) < horizon:
+    for name in names:
+        version = _version(name)
+        if version is not None and version < oldest_kept:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(log_dir, name))
                 removed += 1
     return removed
+
+
+def oldest_kept(path: str) -> int | None:
+    """The oldest version the log can still open (its commit entry or checkpoint is kept); None for none."""
+    versions = [v for v in (_version(n) for n in os.listdir(os.path.join(path, "_delta_log"))) if v is not None]
+    return min(versions) if versions else None
+
+
+def commit_age_seconds(path: str, version: int) -> float:
+    """How long ago commit `version` was written (its entry's or checkpoint's modification time)."""
+    log_dir = os.path.join(path, "_delta_log")
+    for name in (f"{version:020d}.json", f"{version:020d}.checkpoint.parquet"):
+        with contextlib.suppress(FileNotFoundError):
+            return max(0.0, time.time() - os.stat(os.path.join(log_dir, name)).st_mtime)
+    return 0.0
+
+
+def _version(name: str) -> int | None:
+    """The version a log file belongs to (commit entry, checkpoint part, .crc), or None for other files."""
+    head = name.split(".", 1)[0]
+    return int(head) if len(head) == 20 and head.isdigit() else None

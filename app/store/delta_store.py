@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import gc
+import errno
 import logging
 import threading
 import weakref
@@ -19,27 +19,27 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from deltalake.exceptions import DeltaError
 
-from app.models import ApiToken, Comment, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Comment, Event, ItemType, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_tables import DeltaTableHandle, column_lists, list_runs, to_micros
+from app.store.delta_load import load_tables
+from app.store.delta_tables import DeltaTableHandle
 from app.store.delta_tokens import DeltaTokens
-from app.store.errors import StoreUnavailable
+from app.store.errors import StorageFull, StoreUnavailable
+from app.store.event_registry import EventRow, Keys, keys_of
 from app.store.faults import fault_point
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
 from app.store.intents import FileLock, IntentLog
-from app.store.projection import Keys, Projector, merge_keys
-from app.store.read_model import ReadModel, event_to_row
+from app.store.maintenance import Maintainer
+from app.store.projection import Projector
+from app.store.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 TOKENS = "api_tokens"
-KEY_PREFIX = {"incident": "INC", "improvement": "IMP", "platform_request": "REQ"}
 FOLLOW_SECONDS = 1.0
 _OPEN: weakref.WeakSet[DeltaStore] = weakref.WeakSet()
 
@@ -50,6 +50,7 @@ def _stop_following() -> None:
     for store in list(_OPEN):
         store._closed.set()
         store._follower.join(timeout=30)
+        store._maintainer_thread.join(timeout=60)
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -62,6 +63,9 @@ class DeltaStore:
     """Store over local Delta tables; safe for many threads and many processes on one machine."""
 
     def __init__(self, data_dir: str | Path) -> None:
+        if "://" in str(data_dir) or str(data_dir).startswith(("s3:", "gs:", "abfss:", "dbfs:")):
+            raise ValueError(f"DATA_DIR={data_dir} is a URL: the embedded store keeps its Delta tables on a local "
+                             "disk. For shared or cloud storage use STORE=databricks.")
         self.root = Path(data_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         self.tables = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
@@ -70,6 +74,9 @@ class DeltaStore:
         self._intents = IntentLog(self.root / "_intents")
         own_handles = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
         self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
+        self._maintainer = Maintainer(self.root, {name: DeltaTableHandle(self.root, d) for name, d in
+                                                  table_defs().items() if name != TOKENS},
+                                      self._lock, self._projector.lock)
         self._catchup = threading.Lock()
         self._commits = CommitQueue(self._lead)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
@@ -78,65 +85,21 @@ class DeltaStore:
             for handle in self.tables.values():
                 handle.ensure()
             self._load()
-        self._projector.drain()
+        try:
+            self._projector.drain()  # what a dead process left; on failure the intents wait for the next try
+        except Exception:
+            log.exception("projecting what earlier processes left failed; the projector retries it")
         self._closed = threading.Event()
         self._follower = threading.Thread(target=self._follow, name="delta-follower", daemon=True)
         self._follower.start()
+        self._maintainer_thread = threading.Thread(target=self._maintain_loop, name="delta-maintainer", daemon=True)
+        self._maintainer_thread.start()
         _OPEN.add(self)
 
     # ---- loading and freshness ----------------------------------------------------------
     def _load(self) -> None:
-        """Read every table into the read model (events newer than the projected rows are folded on
-        top of them), with the cyclic GC paused (millions of new objects would trigger it again and
-        again) and the result frozen out of later GC passes, which would otherwise walk the whole
-        model and stall requests."""
-        gc.disable()
-        try:
-            self._read_tables()
-        finally:
-            gc.enable()
-            gc.freeze()
-            pa.default_memory_pool().release_unused()
-
-    def _read_tables(self) -> None:
-        """Columnar conversion of every table, grouped per item after sorting in Arrow; ids are shared
-        between tables (see column_lists)."""
-        strings: dict[str, str] = {}
-        items_handle = self.tables[ITEMS]
-        items_table = items_handle.read_all([n for n in items_handle.schema.names if n != "pending_event"])
-        cols = column_lists(items_table, strings, interned=("id", "created_by", "updated_by", "assignee", "platform"))
-        items = [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
-        del items_table, cols
-        self._events_version = self.tables[EVENTS].version()
-        events = self._grouped(EVENTS, [("item_id", "ascending"), ("seq", "ascending")], strings,
-                               ("item_id", "event_type", "created_by"))
-        comments = {
-            item_id: [Comment(*row) for row in rows]
-            for item_id, rows in self._grouped(
-                COMMENTS, [("item_id", "ascending"), ("created_at", "ascending"), ("id", "ascending")], strings,
-                ("item_id", "created_by")).items()
-        }
-        table = self.tables[VOTES].read_all(["item_id", "voter", "created_at"])
-        cols = column_lists(table, strings, interned=("item_id", "voter"), micros=("created_at",),
-                            order=pc.sort_indices(table, sort_keys=[("item_id", "ascending")]))
-        del table
-        voters, times = cols["voter"], cols["created_at"]
-        votes = {key: dict(zip(voters[a:b], times[a:b], strict=True)) for key, a, b in list_runs(cols["item_id"])}
-        del cols, voters, times
-        pa.default_memory_pool().release_unused()  # before the indexes are built: that is the load's peak
-        self.model.load(items, events, comments, votes)
-
-    def _grouped(self, name: str, order: list[tuple[str, str]], strings: dict[str, str],
-                 interned: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
-        """A table's rows as tuples in schema order, grouped by item_id, in `order`."""
-        table = self.tables[name].read_all()
-        cols = column_lists(table, strings, interned=interned, order=pc.sort_indices(table, sort_keys=order))
-        del table
-        pa.default_memory_pool().release_unused()  # hand Arrow's buffers back before the next table
-        runs = list_runs(cols["item_id"])
-        rows = list(zip(*(cols[n] for n in self.tables[name].schema.names), strict=True))
-        del cols
-        return {key: rows[a:b] for key, a, b in runs}
+        """Read every table into the read model (see delta_load)."""
+        self._events_version = load_tables(self.tables, self.model)
 
     def _fresh(self) -> None:
         """Fold in events other processes committed since we last looked (two stats when nothing moved)."""
@@ -156,6 +119,17 @@ class DeltaStore:
             except Exception:
                 log.exception("catching up with other processes' writes failed; retrying")
 
+    def _maintain_loop(self) -> None:
+        """Compact, checkpoint, trim and vacuum in the background when due (see maintenance.py); its own
+        thread, so that neither following nor projecting waits for it."""
+        while not self._closed.wait(FOLLOW_SECONDS):
+            if not self.root.exists():
+                return
+            try:
+                self._maintainer.run_due()
+            except Exception:
+                log.exception("background maintenance failed; it runs again when due")
+
     def _catch_up(self) -> bool:
         """Apply new events from the change data feed; False when the feed cannot be read any more
         (its files were vacuumed while this process was idle) and a full reload is needed."""
@@ -166,12 +140,12 @@ class DeltaStore:
                 return self._events_version < 0 or handle.has_commit(self._events_version)
             try:
                 found = handle.appended_since(self._events_version)
-                changes, end = found if found is not None else handle.changes_since(self._events_version)
+                changes, end = found[:2] if found is not None else handle.changes_since(self._events_version)
             except Exception:  # missing data files (vacuumed): deltalake raises plain Exception
                 log.warning("change feed unreadable after version %s; reloading", self._events_version)
                 return False
             for row in changes:
-                self.model.apply(row)
+                self.model.apply(EventRow._make(row))
             self._events_version = end
             return True
 
@@ -208,43 +182,42 @@ class DeltaStore:
 
     # ---- writes -------------------------------------------------------------------------
     def create_item(self, item: WorkItem, event: Event) -> WorkItem:
-        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
-            keyed = dataclasses.replace(item, key=f"{KEY_PREFIX[item.item_type]}-{ctx.next_number(item.item_type)}")
+        def build(ctx: BatchContext) -> tuple[Event, Callable[[], WorkItem]]:
+            prefix = ItemType(item.item_type).key_prefix
+            keyed = dataclasses.replace(item, key=f"{prefix}-{ctx.next_number(item.item_type)}")
             created = dataclasses.replace(event, seq=1, payload={**event.payload, "item": keyed.to_dict()})
-            return created, {"items": [item.id]}, lambda: keyed
+            return created, lambda: keyed
 
         return self._commits.run(item.id, build)
 
     def update_item(self, item: WorkItem, expected_version: int, event: Event) -> WorkItem:
-        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], WorkItem]]:
+        def build(ctx: BatchContext) -> tuple[Event, Callable[[], WorkItem]]:
             current = self.model.items.get(item.id)
             if current is None:
                 raise LookupError(item.id)
             if current.version != expected_version:
                 raise StoreConflict(current)
             numbered = dataclasses.replace(event, seq=self.model.next_seq(item.id))
-            return numbered, {"items": [item.id]}, lambda: self.model.items[item.id]
+            return numbered, lambda: self.model.items[item.id]
 
         return self._commits.run(item.id, build)
 
     def add_comment(self, comment: Comment, event: Event) -> Comment:
-        def build(ctx: BatchContext) -> tuple[Event, Keys, Callable[[], Comment]]:
+        def build(ctx: BatchContext) -> tuple[Event, Callable[[], Comment]]:
             numbered = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
-            return numbered, {"comments": [[comment.id, comment.item_id]]}, lambda: comment
+            return numbered, lambda: comment
 
         return self._commits.run(comment.item_id, build)
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
-        def build(ctx: BatchContext) -> tuple[Event | None, Keys, Callable[[], tuple[bool, int]]]:
+        def build(ctx: BatchContext) -> tuple[Event | None, Callable[[], tuple[bool, int]]]:
             item = self.model.items.get(item_id)
             if item is None:
                 raise LookupError(item_id)
             if self.model.has_vote(item_id, voter) == voted:
-                return None, {}, lambda: (False, self.model.vote_count(item_id))
+                return None, lambda: (False, self.model.vote_count(item_id))
             numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id), version=item.version)
-            cast_at = event.created_at if voted else self.model.vote_time(item_id, voter)
-            keys = {"votes": [[item_id, voter, to_micros(cast_at)]]}  # the row's created_at lets Delta prune files
-            return numbered, keys, lambda: (True, self.model.vote_count(item_id))
+            return numbered, lambda: (True, self.model.vote_count(item_id))
 
         return self._commits.run(item_id, build)
 
@@ -268,7 +241,7 @@ class DeltaStore:
     @staticmethod
     def _build(request: WriteRequest, ctx: BatchContext) -> bool:
         try:
-            request.event, request.keys, request.finish = request.build(ctx)
+            request.event, request.finish = request.build(ctx)
         except Exception as exc:
             request.error = exc
             return False
@@ -278,22 +251,41 @@ class DeltaStore:
         return True
 
     def _commit(self, built: list[WriteRequest]) -> tuple[Path, Keys, int] | None:
-        """Record the intent and append the events (the commit point); None when nothing was written."""
-        keys = merge_keys([request.keys or {} for request in built])
-        intent = self._intents.record(built[0].event.event_id, keys)
-        fault_point("before_event")
+        """Record the intent and append the events (the commit point); None when nothing was written.
+        When the append lands after commits of another writer (its version was not the next one), those
+        commits are folded first, so no process ever skips a version."""
+        events = [request.event for request in built if request.event is not None]
+        intent: Path | None = None
         try:
+            keys = keys_of(self.model, events)
+            intent = self._intents.record(events[0].event_id, keys)
+            fault_point("before_event")
             with self._catchup:
-                rows = [event_row(r.event) for r in built]
-                version = self.tables[EVENTS].append_after(rows, self._events_version)
-        except (DeltaError, OSError, ValueError) as exc:
-            self._intents.done(intent)
-            error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
-            error.__cause__ = exc
-            for request in built:
-                request.error = error
+                read_version = self._events_version
+                version = self.tables[EVENTS].append_after([event_row(e) for e in events], read_version)
+            if version != read_version + 1 and not self._catch_up():
+                self._reload()
+        except (DeltaError, OSError, ValueError, StoreUnavailable) as exc:
+            if intent is not None:
+                self._intents.done(intent)
+            self._fail(built, exc)
             return None
         return intent, keys, version
+
+    @staticmethod
+    def _fail(built: list[WriteRequest], exc: Exception) -> None:
+        """Hand every write of the batch the error its user sees (nothing of the batch was written)."""
+        if isinstance(exc, StoreUnavailable):
+            error: StoreUnavailable = exc
+        elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("the data folder's disk is full: writes are refused until space is freed (%s)", exc)
+            error = StorageFull("The ticket store's disk is full, so nothing was saved. Your text is kept: "
+                                "try again once an administrator has freed space.")
+        else:
+            error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
+        error.__cause__ = exc
+        for request in built:
+            request.error = error
 
     def _publish(self, built: list[WriteRequest], intent: Path, keys: Keys, version: int) -> None:
         """Fold committed events into the read model, queue their projection, hand back the results.
@@ -301,7 +293,7 @@ class DeltaStore:
         the log (and maybe on later ones from other processes) loses nothing."""
         with self._catchup:
             for request in built:
-                self.model.apply(event_to_row(request.event))
+                self.model.apply(EventRow.of(request.event))
             self._events_version = max(self._events_version, version)
         fault_point("after_event")
         self._projector.submit(intent, keys)
@@ -309,9 +301,23 @@ class DeltaStore:
             request.result = request.finish()
 
     def flush(self) -> int:
-        """Project every pending write into its table now; returns the rows synced."""
+        """Project every pending write into its table now, then run maintenance if it is due; returns the
+        rows synced."""
         self._fresh()
-        return self._projector.drain()
+        synced = self._projector.drain()
+        self._maintainer.run_due(wait=True)
+        return synced
+
+    def quarantined(self) -> list[QuarantinedRow]:
+        """Rows of the tables that could not be applied (kept out of every read), newest first."""
+        self._fresh()
+        with self.model.lock:
+            rows = list(self.model.quarantined.values())
+        return sorted(rows, key=lambda r: (r.created_at is not None, r.created_at or 0), reverse=True)
+
+    def projection_lag(self) -> float:
+        """The longest time, in seconds, a write of this process waited for its projected rows."""
+        return self._projector.worst_lag
 
     # ---- API tokens (TokenStore) -----------------------------------------------------------
     def add_token(self, token: ApiToken) -> None:
@@ -339,26 +345,17 @@ class DeltaStore:
 
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
-        """Compact small files, write a checkpoint and vacuum files older than the retention."""
+        """Compact small files, write checkpoints, trim the logs and vacuum (never a file a kept version
+        needs); one run at a time across processes (see maintenance.py)."""
         self.flush()
-        report: dict[str, dict[str, Any]] = {}
-        with self._lock.held():
-            for name, handle in self.tables.items():
-                compacted = handle.compact()  # to per-table target sizes, never one huge file
-                table = handle.refresh()
-                table.create_checkpoint()
-                removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
-                                       enforce_retention_duration=False)
-                report[name] = {"files_added": compacted.get("numFilesAdded", 0),
-                                "files_removed": compacted.get("numFilesRemoved", 0),
-                                "vacuumed": len(removed), "version": table.version()}
-        return report
+        return self._maintainer.run_all(retention_hours)
 
     def close(self) -> None:
         """Stop following, finish pending projections and release file handles."""
         self._closed.set()
-        if self._follower is not threading.current_thread():
-            self._follower.join(timeout=30)
+        for thread in (self._follower, self._maintainer_thread):
+            if thread is not threading.current_thread():
+                thread.join(timeout=60)
         _OPEN.discard(self)
         self._projector.close()
         self._lock.close()

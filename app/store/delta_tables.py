@@ -10,10 +10,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import DeltaError, DeltaProtocolError, SchemaMismatchError, TableNotFoundError
 
 from app.store import blind_append, delta_log
 from app.store.ddl import TableDef
+from app.store.errors import TableChanged
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -129,12 +130,37 @@ class DeltaTableHandle:
 
     def append_after(self, data: list[dict[str, Any]], read_version: int) -> int:
         """Append rows in one commit after `read_version` and return its version: a millisecond blind
-        append where the table's protocol allows it (see blind_append), delta-rs otherwise."""
-        if self._blind is None:
-            self._blind = blind_append.supports(self.table)
-        if self._blind:
-            return blind_append.append(self.path, self.rows(data), read_version)
-        self.append(data, checkpoint=False)
+        append where the table's protocol allows it (see blind_append), delta-rs otherwise. When another
+        writer changed the table's protocol or metadata in between, the choice is made again on the new
+        table state first, so a new constraint or invariant is checked before any row is written."""
+        for _ in range(8):
+            if self._blind is None:
+                self._blind = blind_append.supports(self.refresh(), self.schema)
+            if not self._blind:
+                return self._checked_append(data)
+            try:
+                return blind_append.append(self.path, self.rows(data), read_version)
+            except blind_append.TableMoved:
+                self.table_changed()
+        raise TableChanged("The events table keeps changing under the app; nothing was written. Try again.")
+
+    def table_changed(self) -> None:
+        """Another writer changed the protocol or metadata: decide how to append again before the next write."""
+        self._blind = None
+
+    def _checked_append(self, data: list[dict[str, Any]]) -> int:
+        """delta-rs's own append, which enforces the table's constraints and invariants."""
+        try:
+            self.append(data, checkpoint=False)
+        except (DeltaProtocolError, SchemaMismatchError) as exc:
+            raise TableChanged(f"The {self.definition.name} table no longer accepts this change ({exc}); "
+                               "nothing was written.") from exc
+        except DeltaError as exc:
+            if any(word in str(exc).lower() for word in ("invariant", "constraint", "failed validation")):
+                first = str(exc).splitlines()[0]
+                raise TableChanged(f"The {self.definition.name} table refuses this change: a rule another tool "
+                                   f"added to it is not met ({first}); nothing was written.") from exc
+            raise
         return self.version()
 
     def changes_since(self, version: int) -> tuple[list[tuple[Any, ...]], int]:
@@ -152,9 +178,13 @@ class DeltaTableHandle:
         rows.sort(key=lambda pair: pair[0])
         return [row for _, row in rows], end
 
-    def appended_since(self, version: int) -> tuple[list[tuple[Any, ...]], int] | None:
-        """Rows that the commits after `version` appended, straight from the log (see delta_log)."""
-        return delta_log.read_appended(self.path, self.schema.names, version)
+    def appended_since(self, version: int) -> delta_log.Appended | None:
+        """Rows that the commits after `version` appended, straight from the log (see delta_log); a commit
+        that changed the protocol or metadata makes the next append decide its way again."""
+        found = delta_log.read_appended(self.path, self.schema.names, version)
+        if found is None or found.table_changed:
+            self.table_changed()
+        return found
 
     def _merge(self, rows: list[dict[str, Any]], predicate: str, extra: dict[str, pa.Array] | None = None):
         source = self.rows(rows)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from app.models import Event
-from app.store.projection import Keys
 
 
 class BatchContext:
@@ -30,9 +29,9 @@ class BatchContext:
         return self._numbers[item_type]
 
 
-# build(ctx) -> (event, keys, finish); event None means "nothing to write" (e.g. a repeated vote);
+# build(ctx) -> (event, finish); event None means "nothing to write" (e.g. a repeated vote);
 # finish() runs once the batch is committed and folded, and gives the write's result.
-Build = Callable[[BatchContext], tuple[Event | None, Keys, Callable[[], Any]]]
+Build = Callable[[BatchContext], tuple[Event | None, Callable[[], Any]]]
 
 
 @dataclasses.dataclass
@@ -43,7 +42,6 @@ class WriteRequest:
     result: Any = None
     error: BaseException | None = None
     event: Event | None = None
-    keys: Keys | None = None
     finish: Callable[[], Any] | None = None
 
     def fail(self, error: BaseException) -> None:

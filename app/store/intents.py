@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,35 @@ class FileLock:
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
         with self._mutex:
-            if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(self._open(), fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                fcntl.flock(self._open(), fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def held_if_free(self) -> Iterator[bool]:
+        """Hold the lock if no thread or process holds it now; yields whether it is held."""
+        if not self._mutex.acquire(blocking=False):
+            yield False
+            return
+        try:
+            try:
+                fcntl.flock(self._open(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(self._open(), fcntl.LOCK_UN)
+        finally:
+            self._mutex.release()
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        return self._fd
 
     def close(self) -> None:
         with self._mutex:
@@ -85,6 +108,14 @@ class IntentLog:
     def count(self) -> int:
         """How many intents wait for projection (any process's)."""
         return sum(1 for e in os.listdir(self.folder) if e.endswith(".json"))
+
+    @staticmethod
+    def age(path: Path) -> float:
+        """Seconds since the intent was recorded (0 when it is already gone)."""
+        try:
+            return max(0.0, time.time() - path.stat().st_mtime)
+        except FileNotFoundError:
+            return 0.0
 
     @staticmethod
     def done(path: Path) -> None:

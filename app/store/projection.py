@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.models import WorkItem
-from app.store import delta_log
+from app.models import EventType, WorkItem
 from app.store.delta_tables import DeltaTableHandle, from_micros
+from app.store.event_registry import EventRow, Keys, merge_keys
 from app.store.faults import fault_point
 from app.store.intents import FileLock, IntentLog
 from app.store.read_model import ReadModel
@@ -27,20 +27,8 @@ from app.store.read_model import ReadModel
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
-CHECKPOINT_EVERY = 100
 COALESCE_SECONDS = 2.0  # projections trail by up to this; the app reads events, not these tables
-Keys = dict[str, list[Any]]
-ITEM_EVENTS = ("created", "updated", "state_changed")
 ITEM_FIELDS = dataclasses.fields(WorkItem)
-
-
-def merge_keys(batches: list[Keys]) -> Keys:
-    """Union of the keys several intents name."""
-    out: dict[str, dict[Any, None]] = {"items": {}, "comments": {}, "votes": {}}
-    for keys in batches:
-        for kind in out:
-            out[kind].update(dict.fromkeys(tuple(k) if isinstance(k, list) else k for k in keys.get(kind, ())))
-    return {kind: list(values) for kind, values in out.items()}
 
 
 class Projector:
@@ -51,7 +39,7 @@ class Projector:
         self._tables = tables
         self._model = model
         self._intents = intents
-        self._lock = FileLock(lock_path)
+        self.lock = FileLock(lock_path)  # every process's projector, and compactions of the projected tables
         self._pending: list[tuple[Path, Keys]] = []
         self._mutex = threading.Lock()
         self._draining = threading.Lock()
@@ -59,7 +47,7 @@ class Projector:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._stop = threading.Event()
-        self._checkpointed = 0
+        self.worst_lag = 0.0  # seconds from a write's intent to its rows in the tables (for `make bench`)
 
     def submit(self, path: Path, keys: Keys) -> None:
         with self._mutex:
@@ -102,29 +90,17 @@ class Projector:
             if not batch:
                 return 0
             try:
-                with self._lock.held():
+                with self.lock.held():
                     synced = self.sync(merge_keys([keys for _, keys in batch]))
-                    self._maybe_checkpoint()
             except Exception:
                 with self._mutex:
                     self._pending[:0] = [entry for entry in batch if entry[0].exists()]
                 raise
             fault_point("after_projection")
             for path, _ in batch:
+                self.worst_lag = max(self.worst_lag, self._intents.age(path))
                 self._intents.done(path)
             return synced
-
-    def _maybe_checkpoint(self) -> None:
-        """Checkpoint the events table every CHECKPOINT_EVERY commits (writes skip delta-rs's own hook
-        so that no request pays for one)."""
-        events = self._tables[EVENTS]
-        version = delta_log.latest_version(events.path)  # a few stats; refreshing replays every commit
-        if version - self._checkpointed >= CHECKPOINT_EVERY:
-            events.compact()  # one small file per commit otherwise: reads and refreshes slow down
-            events.table.create_checkpoint()
-            for handle in self._tables.values():
-                delta_log.trim(handle.path)  # keeps the last KEEP_COMMITS entries for lagging readers
-            self._checkpointed = version
 
     def sync(self, keys: Keys) -> int:
         """Make the rows for these keys match the read model, one commit per table at most."""
@@ -156,16 +132,14 @@ class Projector:
         item = self._model.items[item_id]
         row = {field.name: getattr(item, field.name) for field in ITEM_FIELDS}  # all immutable: no deep copy
         history = self._model.events.get(item_id, ())
-        latest = next((r for r in reversed(history) if r[3] in ITEM_EVENTS), None)
+        latest = next((r for r in reversed(history) if EventType(r.event_type).changes_item), None)
         row["pending_event"] = json.dumps(_event_json(latest)) if latest else None
         return row
 
     def close(self) -> None:
         self.stop()
-        self._lock.close()
+        self.lock.close()
 
 
-def _event_json(row: tuple) -> dict[str, Any]:
-    return {"event_id": row[0], "item_id": row[1], "seq": row[2], "event_type": row[3],
-            "payload": json.loads(row[4]), "version": row[5], "created_at": row[6].isoformat(),
-            "created_by": row[7]}
+def _event_json(row: EventRow) -> dict[str, Any]:
+    return {**row._asdict(), "payload": json.loads(row.payload), "created_at": row.created_at.isoformat()}

@@ -1,44 +1,35 @@
 """In-memory view of the Delta tables: the state every read is served from.
 
-It is loaded once from the tables and then moved forward by folding audit events, the same way
-for this process's writes and for writes other processes made (learned from the events table).
+It is loaded once from the tables and then moved forward by folding audit events, the same way for this
+process's writes and for writes other processes made (learned from the events table). How each event kind
+folds is in event_registry; a row that cannot be applied is quarantined (logged, listed for admins, kept out
+of every read), so one bad row from another writer never stops the app from starting or serving.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
+import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from app.bounded_cache import BoundedCache
-from app.models import Comment, Event, EventType, Page, WorkItem, WorkItemDetail
+from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
+from app.store.event_registry import BadEvent, EventRow, checked_item, decode, kind_of
 from app.store.indexes import Postings, SortedIndex, TextIndex
+from app.store.read_query import run_query
 
-EventRow = tuple[str, str, int, str, str, int, dt.datetime, str]  # columns of work_item_events
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+log = logging.getLogger(__name__)
+
 _INITIAL_STATES = {"new", "proposed", "submitted"}
 DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
-FILTERS_KEPT = 8  # filter combinations whose matching ids are kept until the next change (up to 2 MB each)
 
 
 def _rank(priority: str) -> int:
-    return int(priority[1]) if priority and len(priority) == 2 else 9
-
-
-def event_from_row(row: EventRow) -> Event:
-    return Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
-
-
-def event_to_row(event: Event) -> EventRow:
-    return (
-        event.event_id, event.item_id, event.seq, event.event_type, event.payload_json(),
-        event.version, event.created_at, event.created_by,
-    )
+    return int(priority[1]) if priority and len(priority) == 2 and priority[1].isdigit() else 9
 
 
 class ReadModel:
@@ -51,9 +42,12 @@ class ReadModel:
         self.events: dict[str, list[EventRow]] = {}
         self.comments: dict[str, list[Comment]] = {}
         self.votes: dict[str, dict[str, int]] = {}  # voter -> epoch micros (half a datetime's size, 1M of them)
+        self.quarantined: dict[str, QuarantinedRow] = {}  # row id -> why it was set aside
+        self.duplicates_dropped = 0  # event rows seen twice (same event_id), e.g. after a doubled compaction
+        self._seq_floor: dict[str, int] = {}  # highest seq of a quarantined event per item: never reused
         self._voted_by: dict[str, set[str]] = {}  # built lazily per voter, then kept current
         self._decoded: BoundedCache[list[Event]] = BoundedCache(DECODED_ITEMS)  # see decoded_events
-        self._matches: dict[tuple[Any, ...], set[str] | None] = {}  # filters -> ids, cleared by apply
+        self.matches: dict[tuple[Any, ...], set[str] | None] = {}  # filters -> ids, cleared on every change
         self.text = TextIndex()
         self.postings = Postings()
         self.indexes: dict[str, SortedIndex] = {
@@ -67,104 +61,137 @@ class ReadModel:
         }
 
     # ---- loading -------------------------------------------------------------------------
-    def load(
-        self,
-        items: Iterable[dict[str, Any]],
-        events: dict[str, list[EventRow]],
-        comments: dict[str, list[Comment]],
-        votes: dict[str, dict[str, int]],
-    ) -> None:
-        """Replace the whole state with rows read from the tables, already grouped per item:
-        events in seq order, comments in (created_at, id) order, votes as voter -> epoch micros."""
+    def load(self, items: Iterable[dict[str, Any]], events: dict[str, list[EventRow]],
+             comments: dict[str, list[Comment]], votes: dict[str, dict[str, int]]) -> None:
+        """Replace the whole state with rows read from the tables, already grouped per item: events in seq
+        order, comments in (created_at, id) order, votes as voter -> epoch micros. Events whose effect the
+        tables do not show yet (their projection was pending) are folded on top."""
         with self.lock:
             self.__init__()  # type: ignore[misc]
             for row in items:
-                self._put_item(WorkItem(**{**row, "description": row["description"] or ""}), reindex=False)
-            self.events, self.comments, self.votes = events, comments, votes
-            self._fold_unprojected()
+                self._load_item(row)
+            self.comments, self.votes = comments, votes
+            for item_id, rows in events.items():
+                self.events[item_id] = self._fold_history(self._unique(rows))
             everything = list(self.items.values())
             for index in self.indexes.values():
                 index.rebuild(everything)
+        if self.duplicates_dropped:
+            log.warning("dropped %d duplicated event rows (same event_id) while loading", self.duplicates_dropped)
 
-    def _fold_unprojected(self) -> None:
-        """Apply events whose effect the tables do not show yet (their projection was still pending)."""
-        comment_ids = {c.id for lst in self.comments.values() for c in lst}
-        latest_vote: dict[tuple[str, str], EventRow] = {}
-        for rows in self.events.values():
-            for row in rows:
-                kind = row[3]
-                if kind == EventType.CREATED and row[1] not in self.items:
-                    self._put_item(WorkItem.from_dict(json.loads(row[4])["item"]), reindex=False)
-                elif kind in (EventType.UPDATED, EventType.STATE_CHANGED) and row[5] > self.items[row[1]].version:
-                    self._apply_change(row, json.loads(row[4]), reindex=False)
-                elif kind == EventType.COMMENTED and row[0] not in comment_ids:
-                    comment = Comment(row[0], row[1], json.loads(row[4])["body"], row[6], row[7])
-                    self.comments.setdefault(row[1], []).append(comment)
-                elif kind in (EventType.VOTED, EventType.UNVOTED):
-                    latest_vote[(row[1], json.loads(row[4]).get("voter", row[7]))] = row
-        for (item_id, voter), row in latest_vote.items():
-            if row[3] == EventType.VOTED and not self.has_vote(item_id, voter):
-                self._put_vote(item_id, voter, row[6], reindex=False)
-            elif row[3] == EventType.UNVOTED and self.has_vote(item_id, voter):
-                self._drop_vote(item_id, voter, reindex=False)
+    def _load_item(self, row: dict[str, Any]) -> None:
+        try:
+            self.put_item(checked_item(row), reindex=False)
+        except BadEvent as exc:
+            self._quarantine("work_items", str(row.get("id")), str(row.get("id")), "item row", str(exc), None)
+
+    def _unique(self, rows: list[EventRow]) -> list[EventRow]:
+        """The rows without repeated event ids (rows arrive sorted by seq, so repeats share a seq)."""
+        out: list[EventRow] = []
+        for row in rows:
+            if out and out[-1].seq == row.seq and any(r.event_id == row.event_id for r in self._same_seq(out, row)):
+                self.duplicates_dropped += 1
+                continue
+            out.append(row)
+        return out
+
+    @staticmethod
+    def _same_seq(rows: list[EventRow], row: EventRow) -> Iterable[EventRow]:
+        for earlier in reversed(rows):
+            if earlier.seq != row.seq:
+                return
+            yield earlier
+
+    def _fold_history(self, rows: list[EventRow]) -> list[EventRow]:
+        """Fold one item's loaded events that the tables do not show yet (their projection was pending); the
+        rows that cannot be applied are quarantined and left out of the history. Rows the tables already
+        show are not decoded here (most of a large load): the timeline checks them when first read."""
+        kept = [row for row in rows if self._shown(row) or self._fold(row, reindex=False)]
+        return kept if len(kept) != len(rows) else rows
+
+    def _shown(self, row: EventRow) -> bool:
+        try:
+            return kind_of(row).shown(self, row)
+        except BadEvent:
+            return False  # folded next, and quarantined there
 
     # ---- folding events ------------------------------------------------------------------
-    def apply(self, row: EventRow) -> None:
-        """Move the state forward by one audit event (idempotent per event id)."""
+    def apply(self, row: EventRow) -> bool:
+        """Move the state forward by one audit event (idempotent per event id); False when the row was
+        quarantined or already applied."""
         with self.lock:
-            item_id, event_type = row[1], row[3]
-            history = self.events.setdefault(item_id, [])
-            if history and history[-1][2] >= row[2]:
+            history = self.events.setdefault(row.item_id, [])
+            if any(r.event_id == row.event_id for r in self._same_or_later(history, row.seq)):
+                return False
+            if row.event_id in self.quarantined or not self._fold(row, reindex=True):
+                return False
+            if history and history[-1].seq > row.seq:  # another writer's event numbered below ours
+                self._insert(history, row)
+            else:
+                history.append(row)
+            self.matches.clear()
+            return True
+
+    @staticmethod
+    def _same_or_later(history: list[EventRow], seq: int) -> Iterable[EventRow]:
+        for row in reversed(history):
+            if row.seq < seq:
                 return
-            history.append(row)
-            self._matches.clear()
-            payload = json.loads(row[4])
-            if event_type == EventType.CREATED:
-                self._put_item(WorkItem.from_dict(payload["item"]))
-            elif event_type in (EventType.UPDATED, EventType.STATE_CHANGED):
-                self._apply_change(row, payload)
-            elif event_type == EventType.COMMENTED:
-                comments = self.comments.setdefault(item_id, [])
-                if not any(c.id == row[0] for c in comments):
-                    comments.append(Comment(row[0], item_id, payload["body"], row[6], row[7]))
-            elif event_type == EventType.VOTED:
-                self._put_vote(item_id, payload.get("voter", row[7]), row[6])
-            elif event_type == EventType.UNVOTED:
-                self._drop_vote(item_id, payload.get("voter", row[7]))
+            yield row
 
-    def _apply_change(self, row: EventRow, payload: dict[str, Any], reindex: bool = True) -> None:
-        current = self.items[row[1]]
-        if payload.get("item"):
-            changed = WorkItem.from_dict(payload["item"])
-        elif row[3] == EventType.STATE_CHANGED:
-            changed = dataclasses.replace(current, state=payload["to"])
-        else:
-            values = {name: change["to"] for name, change in payload["changes"].items()}
-            if isinstance(values.get("needed_by"), str):
-                values["needed_by"] = dt.date.fromisoformat(values["needed_by"])
-            changed = dataclasses.replace(current, **values)
-        changed = dataclasses.replace(changed, version=row[5], updated_at=row[6], updated_by=row[7])
-        self._put_item(changed, reindex)
+    @staticmethod
+    def _insert(history: list[EventRow], row: EventRow) -> None:
+        at = next(i for i, r in enumerate(history) if r.seq > row.seq)
+        history.insert(at, row)
 
-    def _put_item(self, item: WorkItem, reindex: bool = True) -> None:
+    def _fold(self, row: EventRow, reindex: bool) -> bool:
+        """Fold one row through its registry entry; quarantine it when it cannot be applied."""
+        try:
+            kind_of(row).fold(self, row, decode(row), reindex)
+            return True
+        except BadEvent as exc:
+            reason = str(exc)
+        except Exception as exc:  # a fold must never take the process down: set the row aside
+            reason = f"{type(exc).__name__}: {exc}"
+        self._seq_floor[row.item_id] = max(self._seq_floor.get(row.item_id, 0), row.seq if isinstance(row.seq, int)
+                                           else 0)
+        created = row.created_at if isinstance(row.created_at, dt.datetime) else None
+        self._quarantine("work_item_events", row.event_id, row.item_id, str(row.event_type), reason, created)
+        return False
+
+    def _quarantine(self, table: str, row_id: str, item_id: str, kind: str, reason: str,
+                    created_at: dt.datetime | None) -> None:
+        if row_id not in self.quarantined:
+            log.error("quarantined %s row %s (item %s, %s): %s", table, row_id, item_id, kind, reason)
+        self.quarantined[row_id] = QuarantinedRow(table, row_id, item_id, kind, reason, created_at)
+
+    # ---- what the folds change (called by event_registry) -----------------------------------------
+    def put_item(self, item: WorkItem, reindex: bool = True) -> None:
         self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
-        prefix_number = item.number
-        self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), prefix_number)
+        self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), item.number)
         self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
             for index in self.indexes.values():
                 index.upsert(item)
 
-    def _put_vote(self, item_id: str, voter: str, at: dt.datetime | int, reindex: bool = True) -> None:
+    def add_comment(self, comment: Comment) -> None:
+        comments = self.comments.setdefault(comment.item_id, [])
+        if not any(c.id == comment.id for c in comments):
+            comments.append(comment)
+
+    def put_vote(self, item_id: str, voter: str, at: dt.datetime | int, reindex: bool = True) -> None:
         self.votes.setdefault(item_id, {})[voter] = to_micros(at) if isinstance(at, dt.datetime) else at
         if voter in self._voted_by:
             self._voted_by[voter].add(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
 
-    def _drop_vote(self, item_id: str, voter: str, reindex: bool = True) -> None:
-        self.votes.get(item_id, {}).pop(voter, None)
+    def drop_vote(self, item_id: str, voter: str, reindex: bool = True) -> None:
+        cast = self.votes.get(item_id, {})
+        cast.pop(voter, None)
+        if not cast:
+            self.votes.pop(item_id, None)
         self._voted_by.get(voter, set()).discard(item_id)
         if reindex and item_id in self.items:
             self.indexes["votes"].upsert(self.items[item_id])
@@ -172,7 +199,7 @@ class ReadModel:
     # ---- reads ---------------------------------------------------------------------------
     def next_seq(self, item_id: str) -> int:
         history = self.events.get(item_id)
-        return history[-1][2] + 1 if history else 1
+        return max(history[-1].seq if history else 0, self._seq_floor.get(item_id, 0)) + 1
 
     def has_vote(self, item_id: str, voter: str) -> bool:
         return voter in self.votes.get(item_id, {})
@@ -196,14 +223,9 @@ class ReadModel:
                 return None
             comments = list(self.comments.get(item_id, ()))
             votes = self.votes.get(item_id, {})
-            return WorkItemDetail(
-                item=item,
-                vote_count=len(votes),
-                comment_count=len(comments),
-                my_vote=bool(viewer and viewer in votes),
-                events=self.decoded_events(item_id),
-                comments=comments,
-            )
+            return WorkItemDetail(item=item, vote_count=len(votes), comment_count=len(comments),
+                                  my_vote=bool(viewer and viewer in votes), events=self.decoded_events(item_id),
+                                  comments=comments)
 
     def decoded_events(self, item_id: str) -> list[Event]:
         """The item's events as Event objects (a new list each call). Decoding JSON payloads is most of a
@@ -211,11 +233,25 @@ class ReadModel:
         and only events appended since are decoded; callers hold the lock."""
         rows = self.events.get(item_id, ())
         decoded = self._decoded.get(item_id) or []
-        if len(decoded) > len(rows):  # cannot happen while events only grow; never serve a wrong history
-            decoded = []
+        if len(decoded) > len(rows) or (decoded and decoded[-1].event_id != rows[len(decoded) - 1].event_id):
+            decoded = []  # another writer's event was numbered into the middle: decode again
         if len(decoded) != len(rows):
-            decoded = self._decoded.put(item_id, decoded + [event_from_row(r) for r in rows[len(decoded):]])
+            fresh = [self._readable(r) for r in rows[len(decoded):]]
+            if None in fresh:  # a loaded row the tables already showed, unreadable: set aside for good
+                self.events[item_id] = [r for r in rows if r.event_id not in self.quarantined]
+                return self.decoded_events(item_id)
+            decoded = self._decoded.put(item_id, decoded + fresh)  # type: ignore[operator]
         return list(decoded)
+
+    def _readable(self, row: EventRow) -> Event | None:
+        """The row as an Event, or None after quarantining a row whose payload cannot be shown."""
+        try:
+            return Event(row.event_id, row.item_id, row.seq, row.event_type, decode(row), row.version,
+                         row.created_at, row.created_by)
+        except BadEvent as exc:
+            created = row.created_at if isinstance(row.created_at, dt.datetime) else None
+            self._quarantine("work_item_events", row.event_id, row.item_id, str(row.event_type), str(exc), created)
+            return None
 
     def voted_by(self, voter: str) -> set[str]:
         """Ids of the items the voter voted for (one scan on first use, then kept current)."""
@@ -225,57 +261,4 @@ class ReadModel:
         return found
 
     def query(self, q: ItemQuery) -> Page:
-        """Filter, order and cut one page; total counts every match.
-
-        Filters become a candidate id set (posting-set intersections, then scans for text and time);
-        the sorted index then yields the page without sorting or copying all items."""
-        with self.lock:
-            descending = q.descending and q.sort != "triage"
-            ids = self._candidates(q)
-            start = (q.page - 1) * q.page_size
-            chosen = self.indexes[q.sort].page(ids, descending, start, q.page_size)
-            return Page(
-                items=chosen,
-                vote_counts={it.id: len(self.votes.get(it.id, ())) for it in chosen},
-                comment_counts={it.id: len(self.comments.get(it.id, ())) for it in chosen},
-                page=q.page,
-                page_size=q.page_size,
-                total=len(self.items) if ids is None else len(ids),
-            )
-
-    def _candidates(self, q: ItemQuery) -> set[str] | None:
-        """Ids matching every filter of q, or None when nothing filters. Kept until the next event is
-        applied: paging, re-sorting and other readers of the same filters reuse the set (never changed
-        in place)."""
-        key = (q.item_type, q.states, q.platform, q.assignee, q.author, q.q, q.voted_by, q.updated_since)
-        if key in self._matches:
-            return self._matches[key]
-        ids = self._filter(q)
-        if len(self._matches) >= FILTERS_KEPT:
-            self._matches.clear()
-        self._matches[key] = ids
-        return ids
-
-    def _filter(self, q: ItemQuery) -> set[str] | None:
-        sets: list[set[str]] = []
-        posting = self.postings.ids
-        for name, value in (("item_type", q.item_type), ("platform", q.platform), ("assignee", q.assignee),
-                            ("created_by", q.author)):
-            if value:
-                sets.append(posting(name, value))
-        states = [posting("state", s) for s in q.states or ()]
-        if len(states) == 1:
-            sets.append(states[0])
-        if q.voted_by is not None:
-            sets.append(self.voted_by(q.voted_by))
-        ids: set[str] | None = None
-        for found in sorted(sets, key=len):
-            ids = found if ids is None else ids & found  # never mutated: posting sets are shared
-        if len(states) > 1:  # union after narrowing: each & walks the smaller set
-            ids = set().union(*states) if ids is None else set().union(*(ids & found for found in states))
-        if q.updated_since:
-            pool = self.items if ids is None else ids
-            ids = {i for i in pool if self.items[i].updated_at >= q.updated_since}
-        if q.q:
-            ids = self.text.search(q.q, ids)
-        return ids
+        return run_query(self, q)

@@ -14,10 +14,12 @@ from app.web.url_memo import init_url_memo
 def register_web(app: Flask) -> None:
     """Register the tickets blueprint, the dev sign-in (AUTH_MODE=dev only) and the error handlers."""
     from app.web import create, detail  # noqa: F401  (routes attach themselves to the tickets blueprint)
+    from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.tickets import bp as tickets_bp
 
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(admin_bp)
     if app.config["DD"]["AUTH_MODE"].strip().lower() == "dev":
         app.register_blueprint(auth_bp)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -78,9 +78,10 @@ def test_tables_needing_more_of_a_writer_are_left_to_delta_rs(tmp_path: Path) ->
     path = str(tmp_path / "checked")
     write_deltalake(path, pa.table({"n": pa.array([1], pa.int64())}))
     table = DeltaTable(path)
-    assert blind_append.supports(table)
+    ours = pa.schema([pa.field("n", pa.int64())])
+    assert blind_append.supports(table, ours)
     table.alter.add_constraint({"positive": "n > 0"})
-    assert not blind_append.supports(DeltaTable(path))
+    assert not blind_append.supports(DeltaTable(path), ours)
 
 
 def test_a_reader_catches_up_from_the_log_entry_with_the_same_rows_as_the_file(events: DeltaTableHandle) -> None:
@@ -90,7 +91,7 @@ def test_a_reader_catches_up_from_the_log_entry_with_the_same_rows_as_the_file(e
     entry = Path(events.path) / "_delta_log" / f"{start + 1:020d}.json"
     assert delta_log.ROWS_KEY in entry.read_text(), "the blind append copies its rows into the log entry"
     names = events.schema.names
-    rows, end = delta_log.read_appended(events.path, names, start)
+    rows, end, _ = delta_log.read_appended(events.path, names, start)
     from_files = [tuple(r[n] for n in names) for r in sorted(read_table(DeltaTable(events.path)).to_pylist(),
                                                              key=lambda r: r["seq"])]
     assert end == start + 2 and rows == from_files

@@ -10,6 +10,7 @@ import pytest
 from app.models import EventType
 from app.seed.bulk_data import Sizes, seed_large
 from app.store.delta_store import DeltaStore
+from app.store.event_registry import EventRow
 from app.store.read_model import ReadModel
 
 PLATFORMS = ["sql-warehouse", "kafka", "airflow", "mlflow"]
@@ -68,8 +69,8 @@ def test_folding_the_events_gives_the_rows_written(tmp_path) -> None:
     folded = ReadModel()
     events = sorted(_tables(store)["work_item_events"], key=lambda e: (e["item_id"], e["seq"]))
     for e in events:
-        folded.apply((e["event_id"], e["item_id"], e["seq"], e["event_type"], e["payload"], e["version"],
-                      e["created_at"], e["created_by"]))
+        folded.apply(EventRow(e["event_id"], e["item_id"], e["seq"], e["event_type"], e["payload"], e["version"],
+                              e["created_at"], e["created_by"]))
     assert _model_state(folded) == _model_state(store.model)
 
 

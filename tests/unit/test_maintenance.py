@@ -10,7 +10,7 @@ import pytest
 from deltalake import DeltaTable, write_deltalake
 
 from app.services.work_items import WorkItemService
-from app.store import delta_log
+from app.store import delta_log, maintenance
 from app.store.delta_store import DeltaStore
 from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
 
@@ -46,23 +46,26 @@ def test_cli_command_prints_a_report(tmp_path: Path) -> None:
 def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_everything(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(delta_log, "KEEP_COMMITS", 10)
+    monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 50)
     data = tmp_path / "data"
     store = DeltaStore(data)
     lagging = DeltaStore(data)
     lagging._closed.set()  # a suspended process: no follower, no requests, until the end
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
-    for n in range(120):
+    for n in range(250):  # several maintenance runs: an older checkpoint stands in for what is trimmed
         service.comment(TRIAGER, item.id, f"note {n}")
+        if n % 60 == 59:
+            store.flush()  # runs maintenance when due, as the background maintainer would
     store.flush()
     events = DeltaTable(str(data / "work_item_events"))
-    assert len(events.file_uris()) < 60, "the projector compacts the one-file-per-commit events table"
+    assert len(events.file_uris()) < 120, "the maintainer compacts the one-file-per-commit events table"
     log_dir = data / "work_item_events" / "_delta_log"
     assert not (log_dir / f"{1:020d}.json").exists(), "log entries far behind the checkpoint are removed"
     assert (log_dir / f"{events.version() - 5:020d}.json").exists(), "recent entries stay for readers"
     detail = WorkItemService(lagging, PLATFORMS).detail(item.id, None)
-    assert len(detail.comments) == 120 and detail.events[-1].payload["body"] == "note 119"
-    assert len(WorkItemService(DeltaStore(data), PLATFORMS).detail(item.id, None).comments) == 120
+    assert len(detail.comments) == 250 and detail.events[-1].payload["body"] == "note 249"
+    assert len(WorkItemService(DeltaStore(data), PLATFORMS).detail(item.id, None).comments) == 250
 
 
 def test_an_idle_process_keeps_up_with_other_writers_without_any_request(tmp_path: Path) -> None:

@@ -1,0 +1,108 @@
+"""Compaction, checkpoints, log trimming and vacuum of the embedded tables: one run at a time, across processes.
+
+Two concurrent compactions of one table can both commit and duplicate rows (deltalake 1.6.6 did), so every
+compaction, checkpoint, trim and vacuum of our tables holds one lock, `.maintenance.lock`, whoever runs it:
+the background maintainer of any process or `flask delta-maintain`. Lock order: maintenance lock, then the
+writer lock (only while the events table is compacted, so that no append of ours races it) or the projector
+lock (while a projected table is compacted, so that no merge of ours races it), never both. The projector
+itself never waits for a whole maintenance run: it is held one table at a time, for that table's compaction.
+Vacuum keeps every file a version still in the log needs: its retention reaches back past the oldest kept
+version, whatever retention was asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+from app.store import delta_log
+from app.store.delta_tables import DeltaTableHandle
+from app.store.intents import FileLock
+
+log = logging.getLogger(__name__)
+
+EVENTS = "work_item_events"
+MAINTAIN_EVERY = 100  # events commits between background runs (one small file per commit otherwise)
+VACUUM_EVERY_SECONDS = 3600.0
+MIN_RETENTION_HOURS = 1  # a file younger than this may be an append whose log entry is being published
+
+
+class Maintainer:
+    """Runs maintenance for one process: `run_due()` from its background thread, `run_all()` on request."""
+
+    def __init__(self, root: Path, tables: dict[str, DeltaTableHandle], writer_lock: FileLock,
+                 projector_lock: FileLock) -> None:
+        self.lock = FileLock(root / ".maintenance.lock")
+        self._tables = tables
+        self._writer_lock = writer_lock
+        self._projector_lock = projector_lock
+        self._done_at = -1  # events version of the last run this process saw through
+        self._vacuumed_at = time.monotonic()
+        self.longest_hold: dict[str, float] = {"writer": 0.0, "projector": 0.0}  # seconds, for `make bench`
+
+    def due(self) -> bool:
+        return delta_log.latest_version(self._tables[EVENTS].path) - self._done_at >= MAINTAIN_EVERY
+
+    def run_due(self, wait: bool = False) -> bool:
+        """Compact the events table, checkpoint and trim every log when enough commits piled up; vacuum
+        hourly. Skipped (False) when another thread or process is maintaining right now, unless `wait`."""
+        if not self.due():
+            return False
+        with self.lock.held() if wait else self.lock.held_if_free() as held:
+            if held is False or not self.due():
+                return False
+            self._done_at = delta_log.latest_version(self._tables[EVENTS].path)
+            self._compact(EVENTS)
+            for name in self._tables:
+                self._checkpoint_and_trim(name)
+            if time.monotonic() - self._vacuumed_at >= VACUUM_EVERY_SECONDS:
+                self._vacuumed_at = time.monotonic()
+                for name in self._tables:
+                    self._vacuum(name, MIN_RETENTION_HOURS)
+            return True
+
+    def run_all(self, retention_hours: int) -> dict[str, dict[str, Any]]:
+        """Every table: compact, checkpoint, trim and vacuum (`flask delta-maintain`); waits for a run
+        another process has under way instead of overlapping it."""
+        report: dict[str, dict[str, Any]] = {}
+        with self.lock.held():
+            for name, handle in self._tables.items():
+                compacted = self._compact(name)
+                self._checkpoint_and_trim(name)
+                vacuumed = self._vacuum(name, retention_hours)
+                report[name] = {"files_added": compacted.get("numFilesAdded", 0),
+                                "files_removed": compacted.get("numFilesRemoved", 0),
+                                "vacuumed": vacuumed, "version": handle.refresh().version()}
+        return report
+
+    def _compact(self, name: str) -> dict[str, Any]:
+        """Compact one table holding the lock of its own writers, for as short a time as the work allows:
+        the table state is brought up to date before the lock is taken."""
+        handle = self._tables[name]
+        handle.refresh()  # replaying new commits is the slow part: outside the writers' lock
+        lock, which = (self._writer_lock, "writer") if name == EVENTS else (self._projector_lock, "projector")
+        with lock.held():
+            started = time.monotonic()
+            result = handle.compact()
+            held = time.monotonic() - started
+        self.longest_hold[which] = max(self.longest_hold[which], held)
+        return result
+
+    def _checkpoint_and_trim(self, name: str) -> None:
+        handle = self._tables[name]
+        handle.refresh().create_checkpoint()
+        delta_log.trim(handle.path)
+
+    def _vacuum(self, name: str, retention_hours: int) -> int:
+        """Vacuum with a retention that keeps every file a version still in the log needs."""
+        handle = self._tables[name]
+        oldest = delta_log.oldest_kept(handle.path)
+        needed = 0 if oldest is None else delta_log.commit_age_seconds(handle.path, oldest) / 3600
+        hours = max(retention_hours, MIN_RETENTION_HOURS, math.ceil(needed) + 1)
+        removed = handle.refresh().vacuum(retention_hours=hours, dry_run=False, enforce_retention_duration=False)
+        if removed:
+            log.info("vacuumed %d files of %s (retention %d h)", len(removed), name, hours)
+        return len(removed)
