@@ -20,7 +20,8 @@ from tests.unit import foreign_writers
 from tests.unit.conftest import ADMIN, PLATFORMS, REPORTER, TRIAGER, incident
 
 BAD_ROWS = {
-    "update of an unknown item": ("no-such-item", "updated", json.dumps({"changes": {"title": {"from": "a", "to": "b"}}})),
+    "update of an unknown item": ("no-such-item", "updated",
+                                  json.dumps({"changes": {"title": {"from": "a", "to": "b"}}})),
     "lone surrogate in a title": ("new-item", "created", '{"item": {"title": "abc \\ud800 def"}}'),
     "payload that is not JSON": ("ITEM", "commented", "{not json"),
     "unknown event type": ("ITEM", "exploded", "{}"),
