@@ -25,7 +25,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "USE_MOCK_DATA": ("0", "Seed demo data into an empty store (`make run` sets 1)"),
     "MOCK_SCENARIO": ("default", "`default`, `empty` or `large` (50 000 items)"),
     "RATELIMIT_ENABLED": ("1", "Switch rate limits on or off"),
-    "RATELIMIT_STORAGE_URI": ("memory://", "flask-limiter storage; e.g. redis://host:6379 for several instances"),
+    "RATELIMIT_STORAGE_URI": ("sqlite://", "Rate-limit counts: `sqlite://` (a file in DATA_DIR shared by the "
+                              "workers), `sqlite:///file`, `redis://host:6379` (several instances) or `memory://` "
+                              "(one process only)"),
     "RATELIMIT_CREATE": ("20/minute;200/day", "Limit for creating items, per user"),
     "RATELIMIT_COMMENT": ("30/minute;1000/day", "Limit for comments, per user"),
     "RATELIMIT_VOTE": ("60/minute;2000/day", "Limit for votes, per user"),
@@ -60,6 +62,7 @@ FLAGS = ("ALLOW_ANONYMOUS_READ", "USE_MOCK_DATA", "RATELIMIT_ENABLED")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 MIN_SECRET_KEY = 32
+RATELIMIT_FILE = ".ratelimits.sqlite3"
 
 
 class ConfigError(RuntimeError):
@@ -134,6 +137,14 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return Path(self.values["DATA_DIR"]).resolve()
+
+    @property
+    def ratelimit_storage_uri(self) -> str:
+        """RATELIMIT_STORAGE_URI, with the bare default `sqlite://` meaning DATA_DIR/.ratelimits.sqlite3."""
+        uri = self.values["RATELIMIT_STORAGE_URI"].strip()
+        if uri in ("sqlite://", ""):
+            return f"sqlite://{self.data_dir / RATELIMIT_FILE}"
+        return uri
 
     @property
     def embed_origins(self) -> list[str]:
