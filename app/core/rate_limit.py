@@ -34,6 +34,10 @@ def init_rate_limits(app: Flask) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = config.ratelimit_storage_uri
     app.config["RATELIMIT_STRATEGY"] = "fixed-window"  # the strategy the sqlite:// storage implements
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # If the storage fails (the SQLite file's disk is full, Redis is down) count in this process's memory
+    # until it answers again, rather than failing every write with a 500 or letting everything through.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    limiter._storage_dead = False  # the limiter is module-global: a new app starts on its own, healthy storage
     limiter.init_app(app)
 
 
