@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
 from app.core.csrf import FIELD as CSRF_FIELD
 from app.core.redirects import safe_next
 from app.core.sessions import SessionGenerations
+from app.services.errors import StoreUnavailable
 from app.services.validation import EMAIL_RE
 
 bp = Blueprint("auth", __name__)
@@ -67,6 +69,10 @@ def sign_out() -> Response:
     A POST, so other sites cannot sign people out with a link."""
     user = session.get("user")
     if user:
-        _generations().bump(str(user).lower())
+        try:
+            _generations().bump(str(user).lower())
+        except sqlite3.Error as exc:  # e.g. a full disk: say so rather than pretend the cookie is dead
+            current_app.logger.warning("sign-out of %s not recorded: %s", user, exc)
+            raise StoreUnavailable("Signing out could not be recorded on the server; try again.") from exc
     session.clear()
     return redirect(url_for("tickets.list_items"), 303)

@@ -3,12 +3,15 @@ CSRF token, and sign-out invalidates the session on the server (a replayed cooki
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app import create_app
 from tests.web.helpers import post, sign_in
 
 DEFAULT = "/work-items"
@@ -108,3 +111,37 @@ def test_signing_in_again_after_sign_out_works(app: Flask) -> None:
             token = session["csrf_token"]
         client.post("/sign-out", data={"csrf_token": token})
         assert _signed_in_as(client) is None
+
+
+def test_sign_out_on_one_worker_ends_the_session_on_another(tmp_path: Path) -> None:
+    """Two apps over one DATA_DIR stand for two gunicorn workers: same dev key file, same sign-out record."""
+    settings = {"DATA_DIR": str(tmp_path / "data"), "AUTH_MODE": "dev", "RATELIMIT_ENABLED": "0"}
+    worker_a, worker_b = create_app(settings), create_app(settings)
+    client_a = worker_a.test_client()
+    client_a.get("/sign-in")
+    with client_a.session_transaction() as session:
+        token = session["csrf_token"]
+    client_a.post("/sign-in", data={"csrf_token": token, "email": "bob@example.com", "next": "/"})
+    cookie = client_a.get_cookie("session").value
+    client_b = worker_b.test_client()
+    client_b.set_cookie("session", cookie)
+    assert _signed_in_as(client_b) == "bob@example.com"
+    with client_b.session_transaction() as session:
+        token = session["csrf_token"]
+    assert client_b.post("/sign-out", data={"csrf_token": token}).status_code == 303
+    replay = worker_a.test_client()
+    replay.set_cookie("session", cookie)
+    assert _signed_in_as(replay) is None
+    for app in (worker_a, worker_b):
+        app.extensions["dd_store"].close()
+
+
+def test_a_sign_out_that_cannot_be_recorded_is_a_503_and_keeps_the_session(app: Flask, client: FlaskClient,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(_: str) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(app.extensions["dd_sessions"], "bump", disk_full)
+    response = post(client, "/sign-out", {})
+    assert response.status_code == 503 and "could not be recorded" in response.get_data(as_text=True)
+    assert "You are signed in as alice@example.com" in client.get("/sign-out").get_data(as_text=True)
