@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from app.models.work_item import Role
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PLATFORMS = "databricks-workspace,sql-warehouse,unity-catalog,jobs,delta-live-tables,mlflow,kafka,airflow"
 
@@ -56,6 +58,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "STORE": ("embedded", "databricks"),
     "AUTH_MODE": ("dev", "proxy", "token"),
     "MOCK_SCENARIO": ("default", "empty", "large"),
+    "DEFAULT_ROLE": tuple(role.name.lower() for role in Role),
     "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
 }
 FLAGS = ("ALLOW_ANONYMOUS_READ", "USE_MOCK_DATA", "RATELIMIT_ENABLED")

@@ -32,6 +32,7 @@ def test_env_known_values_pass(value: str) -> None:
     ("AUTH_MODE", "magic", "dev, proxy, token"),
     ("MOCK_SCENARIO", "huge", "default, empty, large"),
     ("LOG_LEVEL", "VERBOSE", "DEBUG, INFO"),
+    ("DEFAULT_ROLE", "boss", "viewer, reporter, triager, admin"),
     ("RATELIMIT_ENABLED", "maybe", "1, 0"),
     ("ALLOW_ANONYMOUS_READ", "2", "1, 0"),
     ("USE_MOCK_DATA", "enabled", "1, 0"),
