@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -34,14 +37,33 @@ def open_store(config: Config) -> Store:
 
 
 def _dev_secret(config: Config) -> str:
-    """Development only: a key kept in DATA_DIR so every worker and restart shares sessions."""
-    if config["SECRET_KEY"] or config.production:
+    """Development only: a key kept in DATA_DIR so every worker and restart shares sessions.
+
+    The file is readable by its owner only (0600): it is created complete and private in one step (a private
+    temp file hard-linked into place, so a racing worker never reads a half-written key), and an existing
+    file with looser permissions is tightened."""
+    if config["SECRET_KEY"].strip() or config.production:
         return config.secret_key()
     path = config.data_dir / ".dev_secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_text(config.secret_key())
+        _create_private(path, config.secret_key())
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _create_private(path: Path, text: str) -> None:
+    """Write `text` to a new 0600 file at `path` unless another process got there first (then keep theirs)."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".dev_secret_key.")  # mkstemp creates it 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.link(temp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temp)
 
 
 def create_app(overrides: dict[str, Any] | None = None, store: Store | None = None) -> Flask:

@@ -8,13 +8,15 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from app.models.work_item import Role
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PLATFORMS = "databricks-workspace,sql-warehouse,unity-catalog,jobs,delta-live-tables,mlflow,kafka,airflow"
 
 # name: (default, description) — the README configuration table is checked against this by a test.
 SETTINGS: dict[str, tuple[str, str]] = {
-    "ENV": ("development", "`development` or `production`; production refuses dev sign-in and needs SECRET_KEY"),
-    "SECRET_KEY": ("", "Signs session cookies and CSRF tokens; required outside development"),
+    "ENV": ("development", "Only `development` or `production`; production refuses dev sign-in, needs SECRET_KEY"),
+    "SECRET_KEY": ("", "Signs session cookies and CSRF tokens; required, at least 32 characters, when ENV=production"),
     "STORE": ("embedded", "`embedded` (local Delta tables) or `databricks` (Unity Catalog via a SQL warehouse)"),
     "DATA_DIR": ("./data", "Folder of the embedded Delta tables"),
     "PLATFORMS": (DEFAULT_PLATFORMS, "Comma-separated platforms an item can be filed against"),
@@ -25,7 +27,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "USE_MOCK_DATA": ("0", "Seed demo data into an empty store (`make run` sets 1)"),
     "MOCK_SCENARIO": ("default", "`default`, `empty` or `large` (50 000 items)"),
     "RATELIMIT_ENABLED": ("1", "Switch rate limits on or off"),
-    "RATELIMIT_STORAGE_URI": ("memory://", "flask-limiter storage; e.g. redis://host:6379 for several instances"),
+    "RATELIMIT_STORAGE_URI": ("sqlite://", "Rate-limit counts: `sqlite://` (a file in DATA_DIR shared by the "
+                              "workers), `sqlite:///file`, `redis://host:6379` (several instances) or `memory://` "
+                              "(one process only)"),
     "RATELIMIT_CREATE": ("20/minute;200/day", "Limit for creating items, per user"),
     "RATELIMIT_COMMENT": ("30/minute;1000/day", "Limit for comments, per user"),
     "RATELIMIT_VOTE": ("60/minute;2000/day", "Limit for votes, per user"),
@@ -48,8 +52,63 @@ SETTINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Enum-like settings: anything else refuses to start (a typo such as ENV=prod must not mean "development").
+CHOICES: dict[str, tuple[str, ...]] = {
+    "ENV": ("development", "production"),
+    "STORE": ("embedded", "databricks"),
+    "AUTH_MODE": ("dev", "proxy", "token"),
+    "MOCK_SCENARIO": ("default", "empty", "large"),
+    "DEFAULT_ROLE": tuple(role.name.lower() for role in Role),
+    "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+}
+FLAGS = ("ALLOW_ANONYMOUS_READ", "USE_MOCK_DATA", "RATELIMIT_ENABLED")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+MIN_SECRET_KEY = 32
+RATELIMIT_FILE = ".ratelimits.sqlite3"
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the app cannot run with; the message names the variable and what it accepts."""
+
+
 def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    return value.strip().lower() in TRUE_WORDS
+
+
+def _canonical_choice(name: str, value: str) -> str:
+    """The allowed spelling of an enum-like value (case and surrounding blanks ignored), else ConfigError."""
+    allowed = CHOICES[name]
+    for choice in allowed:
+        if value.strip().lower() == choice.lower():
+            return choice
+    raise ConfigError(f"{name}={value!r} is not known: use one of {', '.join(allowed)}.")
+
+
+def validate(values: dict[str, str]) -> dict[str, str]:
+    """Check every enum-like, boolean and numeric setting and the production SECRET_KEY; return canonical values."""
+    checked = dict(values)
+    for name in CHOICES:
+        checked[name] = _canonical_choice(name, values[name])
+    for name in FLAGS:
+        if values[name].strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+            raise ConfigError(f"{name}={values[name]!r} is not a switch: use one of 1, 0, true, false, yes, no, "
+                              "on, off.")
+    if not values["MAX_CONTENT_LENGTH"].strip().isdigit() or int(values["MAX_CONTENT_LENGTH"]) <= 0:
+        raise ConfigError(f"MAX_CONTENT_LENGTH={values['MAX_CONTENT_LENGTH']!r} must be a whole number of bytes.")
+    if checked["ENV"] == "production":
+        _check_secret_key(values["SECRET_KEY"])
+    return checked
+
+
+def _check_secret_key(key: str) -> None:
+    """Production signs sessions and CSRF tokens with SECRET_KEY: it must be set and long enough to resist guessing."""
+    if not key.strip():
+        raise ConfigError("SECRET_KEY must be set when ENV=production (e.g. `python -c 'import secrets; "
+                          "print(secrets.token_hex(32))'`).")
+    if len(key.strip()) < MIN_SECRET_KEY:
+        raise ConfigError(f"SECRET_KEY is too short for ENV=production: use at least {MIN_SECRET_KEY} characters "
+                          f"(it has {len(key.strip())}).")
 
 
 @dataclasses.dataclass
@@ -62,7 +121,7 @@ class Config:
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Config:
         values = {name: os.environ.get(name, default) for name, (default, _) in SETTINGS.items()}
         values.update({k: str(v) for k, v in (overrides or {}).items()})
-        return cls(values)
+        return cls(validate(values))
 
     def __getitem__(self, name: str) -> str:
         return self.values[name]
@@ -72,7 +131,7 @@ class Config:
 
     @property
     def production(self) -> bool:
-        return self.values["ENV"].strip().lower() == "production"
+        return self.values["ENV"] == "production"
 
     @property
     def platforms(self) -> list[str]:
@@ -83,14 +142,22 @@ class Config:
         return Path(self.values["DATA_DIR"]).resolve()
 
     @property
+    def ratelimit_storage_uri(self) -> str:
+        """RATELIMIT_STORAGE_URI, with the bare default `sqlite://` meaning DATA_DIR/.ratelimits.sqlite3."""
+        uri = self.values["RATELIMIT_STORAGE_URI"].strip()
+        if uri in ("sqlite://", ""):
+            return f"sqlite://{self.data_dir / RATELIMIT_FILE}"
+        return uri
+
+    @property
     def embed_origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.values["EMBED_ALLOWED_ORIGINS"].split(",") if o.strip()]
 
     def secret_key(self) -> str:
-        """SECRET_KEY, or a per-process random key in development."""
+        """SECRET_KEY, or a per-process random key in development (validate() has checked production's)."""
         key = self.values["SECRET_KEY"]
-        if key:
+        if key.strip():
             return key
         if self.production:
-            raise RuntimeError("SECRET_KEY must be set when ENV=production")
+            _check_secret_key(key)
         return secrets.token_hex(32)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     406: "not_acceptable", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-    429: "rate_limited", 500: "internal_error", 503: "unavailable",
+    429: "rate_limited", 500: "internal_error", 503: "unavailable", 507: "storage_full",
 }
 KEEP_HEADERS = ("Retry-After", "Allow", "WWW-Authenticate")
 
@@ -46,6 +46,8 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 
 def domain_error(exc: DomainError) -> Response:
     """Service errors: their own code and status; a conflict carries the current item."""
+    if exc.status >= 500:  # the store could not write (busy, or the disk is full): the operator must know
+        log.warning("%s (%s) on %s %s: %s", exc.code, exc.status, request.method, request.path, exc.message)
     details = exc.details
     if isinstance(exc, VersionConflict):
         details = {"current_version": exc.current.version, "expected_version": exc.expected_version,

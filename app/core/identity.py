@@ -12,14 +12,28 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from app.core.rbac import RoleMap
+from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.tokens import TokenService
 
 PROXY_HEADERS = ("X-Forwarded-Email", "X-Forwarded-Preferred-Username")
 AUTH_MODES = ("dev", "proxy", "token")
+SESSIONS_FILE = ".sessions.sqlite3"
 
 
-def identity_from_request(auth_mode: str) -> str | None:
+def dev_session_user(generations: SessionGenerations) -> str | None:
+    """The dev sign-in's user, unless they signed out since this session was issued (then it is forgotten)."""
+    user = session.get("user")
+    if not user:
+        return None
+    if int(session.get("generation", 0)) != generations.current(str(user).lower()):
+        session.pop("user", None)
+        session.pop("generation", None)
+        return None
+    return str(user).lower()
+
+
+def identity_from_request(auth_mode: str, generations: SessionGenerations | None = None) -> str | None:
     """The caller's identity string for this request, per AUTH_MODE; headers count only in proxy mode."""
     if auth_mode == "proxy":
         for header in PROXY_HEADERS:
@@ -27,9 +41,8 @@ def identity_from_request(auth_mode: str) -> str | None:
             if value:
                 return value.lower()
         return None
-    if auth_mode == "dev":
-        user = session.get("user")
-        return str(user).lower() if user else None
+    if auth_mode == "dev" and generations is not None:
+        return dev_session_user(generations)
     return None
 
 
@@ -61,6 +74,8 @@ def init_identity(app: Flask, role_map: RoleMap) -> None:
     tokens = TokenService(app.extensions["dd_store"])
     app.extensions["dd_tokens"] = tokens
     app.extensions["dd_roles"] = role_map
+    generations = SessionGenerations(config.data_dir / SESSIONS_FILE) if auth_mode == "dev" else None
+    app.extensions["dd_sessions"] = generations
 
     @app.before_request
     def _load_actor() -> None:
@@ -76,6 +91,6 @@ def init_identity(app: Flask, role_map: RoleMap) -> None:
             g.auth_via = "token"
             g.actor = Actor(token.user_id, role_map.role_of(token.user_id))
             return
-        identity = identity_from_request(auth_mode)
+        identity = identity_from_request(auth_mode, generations)
         g.actor = Actor(identity, role_map.role_of(identity)) if identity else None
         g.auth_via = auth_mode if identity else None

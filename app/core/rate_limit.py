@@ -1,4 +1,8 @@
-"""Rate limits per user (per IP only for anonymous callers), one named limit per write action."""
+"""Rate limits per user (per IP only for anonymous callers), one named limit per write action.
+
+The counts live in RATELIMIT_STORAGE_URI; by default a SQLite file in DATA_DIR (app.core.sqlite_limits),
+so every worker process of the instance draws on the same budget.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 from flask import Flask, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from app.core import sqlite_limits  # noqa: F401  (registers the sqlite:// storage scheme with limits)
 
 ACTIONS = ("create", "comment", "vote", "transition")
 
@@ -23,10 +29,15 @@ limiter = Limiter(key_func=limit_key, default_limits=[], headers_enabled=True)
 
 def init_rate_limits(app: Flask) -> None:
     """Configure flask-limiter from RATELIMIT_* settings."""
-    dd = app.config["DD"]
-    app.config["RATELIMIT_ENABLED"] = dd["RATELIMIT_ENABLED"].strip().lower() in ("1", "true", "yes", "on")
-    app.config["RATELIMIT_STORAGE_URI"] = dd["RATELIMIT_STORAGE_URI"]
+    config = app.extensions["dd_config"]
+    app.config["RATELIMIT_ENABLED"] = config.flag("RATELIMIT_ENABLED")
+    app.config["RATELIMIT_STORAGE_URI"] = config.ratelimit_storage_uri
+    app.config["RATELIMIT_STRATEGY"] = "fixed-window"  # the strategy the sqlite:// storage implements
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # If the storage fails (the SQLite file's disk is full, Redis is down) count in this process's memory
+    # until it answers again, rather than failing every write with a 500 or letting everything through.
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    limiter._storage_dead = False  # the limiter is module-global: a new app starts on its own, healthy storage
     limiter.init_app(app)
 
 

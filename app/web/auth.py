@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+import sqlite3
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
+from app.core.csrf import FIELD as CSRF_FIELD
+from app.core.redirects import safe_next
+from app.core.sessions import SessionGenerations
+from app.services.errors import StoreUnavailable
 from app.services.validation import EMAIL_RE
 
 bp = Blueprint("auth", __name__)
@@ -17,10 +24,12 @@ DEMO_USERS = (
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths, so the sign-in page cannot be used as an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("tickets.list_items")
+    """Only same-origin paths (normalized, then checked), so the sign-in page cannot be an open redirect."""
+    return safe_next(target, url_for("tickets.list_items"))
+
+
+def _generations() -> SessionGenerations:
+    return current_app.extensions["dd_sessions"]
 
 
 @bp.get("/sign-in")
@@ -39,11 +48,10 @@ def sign_in_post() -> Response | tuple[str, int]:
         html = render_template("auth/sign_in.html", demo_users=DEMO_USERS, next=target, email=email,
                                error="Enter an email address such as alice@example.com.")
         return html, 422
-    token = session.get("csrf_token")
-    session.clear()
-    if token:
-        session["csrf_token"] = token
+    session.clear()  # a fresh session: nothing from before sign-in carries over, the CSRF token included
+    session[CSRF_FIELD] = secrets.token_urlsafe(32)
     session["user"] = email
+    session["generation"] = _generations().current(email)
     current_app.logger.info("dev sign-in as %s", email)
     return redirect(target, 303)
 
@@ -56,6 +64,15 @@ def sign_out_page() -> str:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Forget the identity (a POST, so other sites cannot sign people out with a link)."""
-    session.pop("user", None)
+    """End the user's sessions on the server too (a copied cookie stops working), then forget the session.
+
+    A POST, so other sites cannot sign people out with a link."""
+    user = session.get("user")
+    if user:
+        try:
+            _generations().bump(str(user).lower())
+        except sqlite3.Error as exc:  # e.g. a full disk: say so rather than pretend the cookie is dead
+            current_app.logger.warning("sign-out of %s not recorded: %s", user, exc)
+            raise StoreUnavailable("Signing out could not be recorded on the server; try again.") from exc
+    session.clear()
     return redirect(url_for("tickets.list_items"), 303)

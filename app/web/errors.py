@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "version_conflict", 413: "payload_too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-              500: "internal_error", 503: "unavailable"}
+              500: "internal_error", 503: "unavailable", 507: "storage_full"}
 TITLES = {400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 413: "Too large", 422: "Check your input", 429: "Slow down",
-          500: "Something went wrong", 503: "Temporarily unavailable"}
+          500: "Something went wrong", 503: "Temporarily unavailable", 507: "Storage full"}
 
 
 def is_api_request() -> bool:
@@ -91,6 +91,8 @@ def handle_exception(exc: Exception) -> Response:
 
 def handle_domain(exc: DomainError) -> Response:
     """Service errors outside the API blueprint: JSON under /api/, else pages, fragments or the modal."""
+    if exc.status >= 500:  # the store could not write (busy, or the disk is full): the operator must know
+        log.warning("%s (%s) on %s %s: %s", exc.code, exc.status, request.method, request.path, exc.message)
     if is_api_request():
         return json_error(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, VersionConflict):

@@ -113,7 +113,7 @@ def test_dev_mode_uses_the_session(make_app: Any) -> None:
 
 def test_dev_mode_is_refused_in_production(tmp_path: Any) -> None:
     with pytest.raises(RuntimeError, match="AUTH_MODE=dev .* refused when ENV=production"):
-        create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "SECRET_KEY": "s", "AUTH_MODE": "dev"})
+        create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "SECRET_KEY": "s" * 32, "AUTH_MODE": "dev"})
     with pytest.raises(RuntimeError, match="AUTH_MODE='magic' is not known"):
         create_app({"DATA_DIR": str(tmp_path), "AUTH_MODE": "magic"})
 
@@ -121,7 +121,7 @@ def test_dev_mode_is_refused_in_production(tmp_path: Any) -> None:
 def test_secret_key_is_required_in_production(tmp_path: Any) -> None:
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
         create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "AUTH_MODE": "proxy"})
-    app = create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "AUTH_MODE": "proxy", "SECRET_KEY": "k"})
+    app = create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "AUTH_MODE": "proxy", "SECRET_KEY": "k" * 32})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     app.extensions["dd_store"].close()
 

@@ -92,7 +92,7 @@ def test_session_cookie_flags(make_app: Any) -> None:
     app = _html_form_app(make_app)
     cookie = app.test_client().get("/test-form").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    prod = make_app(ENV="production", AUTH_MODE="proxy", SECRET_KEY="k")
+    prod = make_app(ENV="production", AUTH_MODE="proxy", SECRET_KEY="k" * 32)
 
     @prod.get("/touch")
     def touch() -> str:

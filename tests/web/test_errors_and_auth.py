@@ -87,7 +87,9 @@ def test_sign_in_page_lists_demo_users_and_signs_in(app: Flask):
     assert response.status_code == 303 and response.headers["Location"] == "/work-items/new"
     header = client.get("/work-items").get_data(as_text=True)
     assert "alice@example.com" in header and '<span class="role-badge">triager</span>' in header
-    out = client.post("/sign-out", data={"csrf_token": TOKEN})
+    with client.session_transaction() as session:
+        rotated = session["csrf_token"]  # sign-in issues a new CSRF token (the old one is refused)
+    out = client.post("/sign-out", data={"csrf_token": rotated})
     assert out.status_code == 303
     assert "alice@example.com" not in client.get("/work-items").get_data(as_text=True)
 
