@@ -2,9 +2,9 @@
 
 A reader catching up on another process's commit only needs the rows those commits appended: reading
 their log entries and added files takes about a millisecond, where refreshing the table state costs
-far more. Old log entries are removed by version, not by age: every process keeps up within a second
-(see DeltaStore's follower), so keeping the last KEEP_COMMITS entries behind a checkpoint lets every
-reader catch up incrementally, whatever the write rate.
+far more. Old log entries are removed by version, not by age: KEEP_COMMITS behind the last checkpoint,
+and never past the oldest version a live process has not folded yet (followers.py), so every reader catches
+up incrementally whatever the write rate, and the log stays small beside the data.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-KEEP_COMMITS = 1000
+KEEP_COMMITS = 100  # behind the last checkpoint; live readers further behind hold the log (followers.py)
 ROWS_KEY = "deltadeskRows"  # commitInfo field with a copy of a blind append's rows (readers skip Parquet)
 MAX_COPIED_ROWS = 256
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -139,16 +139,19 @@ def latest_version(path: str) -> int:
     return low
 
 
-def trim(path: str, keep: int | None = None) -> int:
+def trim(path: str, keep: int | None = None, floor: int | None = None) -> int:
     """Delete log entries and checkpoints older than the newest checkpoint at or before `keep` commits behind
-    the last checkpoint; returns the files removed. That checkpoint stays, so every version the log still
-    holds can be opened (time travel, the change data feed) and a lagging reader catches up from it."""
+    the last checkpoint (and at or before `floor`, the oldest version a live reader still needs); returns the
+    files removed. That checkpoint stays, so every version the log still holds can be opened (time travel,
+    the change data feed) and a lagging reader catches up from it."""
     log_dir = os.path.join(path, "_delta_log")
     try:
         with open(os.path.join(log_dir, "_last_checkpoint")) as fh:
             horizon = int(json.load(fh)["version"]) - max(KEEP_COMMITS if keep is None else keep, 0)
     except (FileNotFoundError, ValueError, KeyError):
         return 0
+    if floor is not None:
+        horizon = min(horizon, floor)
     names = os.listdir(log_dir)
     checkpoints = [v for v in (_version(n) for n in names if ".checkpoint." in n) if v is not None and v <= horizon]
     if not checkpoints:

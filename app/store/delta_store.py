@@ -30,6 +30,7 @@ from app.store.delta_tokens import DeltaTokens
 from app.store.errors import StorageFull, StoreUnavailable
 from app.store.event_registry import EventRow, Keys, keys_of
 from app.store.faults import fault_point
+from app.store.followers import Followers
 from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
 from app.store.intents import FileLock, IntentLog
 from app.store.maintenance import Maintainer
@@ -74,9 +75,10 @@ class DeltaStore:
         self._intents = IntentLog(self.root / "_intents")
         own_handles = {name: DeltaTableHandle(self.root, d) for name, d in table_defs().items()}
         self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
+        self._followers = Followers(self.root / "_followers")
         self._maintainer = Maintainer(self.root, {name: DeltaTableHandle(self.root, d) for name, d in
                                                   table_defs().items() if name != TOKENS},
-                                      self._lock, self._projector.lock)
+                                      self._lock, self._projector.lock, self._followers.oldest)
         self._catchup = threading.Lock()
         self._commits = CommitQueue(self._lead)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
@@ -85,6 +87,7 @@ class DeltaStore:
             for handle in self.tables.values():
                 handle.ensure()
             self._load()
+        self._followers.record(self._events_version)
         try:
             self._projector.drain()  # what a dead process left; on failure the intents wait for the next try
         except Exception:
@@ -116,6 +119,7 @@ class DeltaStore:
                 return
             try:
                 self._fresh()
+                self._followers.record(self._events_version)
             except Exception:
                 log.exception("catching up with other processes' writes failed; retrying")
 
@@ -357,5 +361,6 @@ class DeltaStore:
             if thread is not threading.current_thread():
                 thread.join(timeout=60)
         _OPEN.discard(self)
+        self._followers.leave()
         self._projector.close()
         self._lock.close()

@@ -67,7 +67,8 @@ class FileLock:
 
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -99,7 +100,7 @@ class IntentLog:
             return found
         for entry in sorted(os.listdir(self.folder)):
             pid = entry.split("-", 1)[0]
-            if entry.endswith(".json") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if entry.endswith(".json") and pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
                 path = self.folder / entry
                 with contextlib.suppress(FileNotFoundError, ValueError), open(path) as fh:
                     found.append((path, json.load(fh)))

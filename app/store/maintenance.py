@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,9 @@ class Maintainer:
     """Runs maintenance for one process: `run_due()` from its background thread, `run_all()` on request."""
 
     def __init__(self, root: Path, tables: dict[str, DeltaTableHandle], writer_lock: FileLock,
-                 projector_lock: FileLock) -> None:
+                 projector_lock: FileLock, readers_floor: Callable[[int], int | None]) -> None:
         self.lock = FileLock(root / ".maintenance.lock")
+        self._readers_floor = readers_floor  # the oldest events version a live process has not folded yet
         self._tables = tables
         self._writer_lock = writer_lock
         self._projector_lock = projector_lock
@@ -93,8 +95,10 @@ class Maintainer:
 
     def _checkpoint_and_trim(self, name: str) -> None:
         handle = self._tables[name]
-        handle.refresh().create_checkpoint()
-        delta_log.trim(handle.path)
+        table = handle.refresh()
+        table.create_checkpoint()
+        floor = self._readers_floor(table.version()) if name == EVENTS else None
+        delta_log.trim(handle.path, floor=floor)
 
     def _vacuum(self, name: str, retention_hours: int) -> int:
         """Vacuum with a retention that keeps every file a version still in the log needs."""

@@ -95,3 +95,41 @@ def test_the_latest_version_is_found_from_the_log_whatever_was_trimmed(tmp_path:
     write_deltalake(real, pa.table({"n": pa.array([1], pa.int64())}))
     write_deltalake(real, pa.table({"n": pa.array([2], pa.int64())}), mode="append")
     assert delta_log.latest_version(real) == DeltaTable(real).version() == 1
+
+
+def test_projections_keep_moving_while_the_events_table_is_compacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compaction racing thousands of appends once held the projector for 6.6 minutes (issue #11, finding
+    5): the events table's compaction must never hold the projector, whatever it costs."""
+    import threading
+
+    monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 1)
+    store = DeltaStore(tmp_path / "data")
+    service = WorkItemService(store, PLATFORMS)
+    item = service.create(REPORTER, incident())
+    compacting, release = threading.Event(), threading.Event()
+    handle = store._maintainer._tables["work_item_events"]
+    real_compact = handle.compact
+
+    def slow_compact() -> dict:
+        compacting.set()
+        release.wait(60)
+        return real_compact()
+
+    monkeypatch.setattr(handle, "compact", slow_compact)
+    runner = threading.Thread(target=store._maintainer.run_due, kwargs={"wait": True})
+    runner.start()
+    assert compacting.wait(30), "maintenance started"
+    projected = threading.Thread(target=store._projector.drain)
+    service_done = threading.Thread(target=service.comment, args=(TRIAGER, item.id, "during compaction"))
+    # the comment waits for the writer lock (held while the events table compacts); the projector does not
+    projected.start()
+    projected.join(30)
+    assert not projected.is_alive(), "the projector was not held by the events compaction"
+    release.set()
+    runner.join(60)
+    service_done.start()
+    service_done.join(30)
+    store.flush()
+    rows = DeltaTable(str(tmp_path / "data" / "work_items")).to_pyarrow_dataset().to_table(use_threads=False)
+    assert rows.num_rows == 1
