@@ -10,9 +10,29 @@ from app.models import ItemType, Priority, Severity
 from app.models.work_item import ALL_TYPE_FIELDS, TYPE_FIELDS
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+# C0 controls but tab, newline and carriage return, and DEL: Delta round-trips them, but they are never
+# ticket text, browsers rewrite NUL to U+FFFD (an edit form would silently change the text) and
+# escape sequences reach terminals through the CLI and logs.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000), "note": (0, 10_000),
           "impact": (0, 2_000), "problem": (0, 5_000), "proposed_benefit": (0, 5_000),
           "justification": (0, 5_000)}
+
+
+def unstorable(value: str) -> str | None:
+    """Why `value` may not be stored, or None: text must encode as UTF-8 (no lone surrogates) and hold
+    no control characters. Checked on every text that reaches a store, so no row is unreadable."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return _bad_character(value, exc.start, "cannot be stored as UTF-8")
+    found = CONTROL_RE.search(value)
+    return _bad_character(value, found.start(), "is a control character") if found else None
+
+
+def _bad_character(value: str, index: int, why: str) -> str:
+    return (f"Contains a character that {why} (U+{ord(value[index]):04X} at position {index + 1}); "
+            "remove it and try again.")
 
 
 class FieldErrors(dict[str, str]):
@@ -26,6 +46,9 @@ class FieldErrors(dict[str, str]):
             return None
         if not isinstance(raw, str):
             self[name] = "Must be text."
+            return None
+        if problem := unstorable(raw):
+            self[name] = problem
             return None
         value = raw.strip() if name != "description" else raw
         low, high = LIMITS.get(limit or name, (0, 10_000))
@@ -42,6 +65,9 @@ class FieldErrors(dict[str, str]):
             if required:
                 self[name] = f"This field is required. Choose one of: {', '.join(allowed)}."
             return default
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         if raw not in allowed:
             self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {', '.join(allowed)}."
             return None
@@ -50,6 +76,9 @@ class FieldErrors(dict[str, str]):
     def email(self, data: dict[str, Any], name: str) -> str | None:
         raw = data.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
             return None
         if not isinstance(raw, str) or not EMAIL_RE.match(raw.strip()):
             self[name] = "Must be an email address such as alice@example.com."
@@ -62,6 +91,9 @@ class FieldErrors(dict[str, str]):
             return None
         if isinstance(raw, dt.date):
             return raw
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         try:
             if not isinstance(raw, str):
                 raise ValueError(raw)
