@@ -40,15 +40,15 @@ class FieldErrors(dict[str, str]):
 
     def text(self, data: dict[str, Any], name: str, required: bool = False, limit: str | None = None) -> str | None:
         raw = data.get(name)
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 self[name] = "This field is required."
             return None
         if not isinstance(raw, str):
             self[name] = "Must be text."
-            return None
-        if problem := unstorable(raw):
-            self[name] = problem
             return None
         value = raw.strip() if name != "description" else raw
         low, high = LIMITS.get(limit or name, (0, 10_000))
@@ -75,10 +75,10 @@ class FieldErrors(dict[str, str]):
 
     def email(self, data: dict[str, Any], name: str) -> str | None:
         raw = data.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
         if isinstance(raw, str) and (problem := unstorable(raw)):
             self[name] = problem
+            return None
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         if not isinstance(raw, str) or not EMAIL_RE.match(raw.strip()):
             self[name] = "Must be an email address such as alice@example.com."
@@ -134,15 +134,18 @@ def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], erro
     return out
 
 
+MAX_WHOLE = 2**63 - 1  # the stores keep versions and pages as 64-bit integers
+
+
 def whole_number(value: Any) -> int | None:
-    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
+    """A non-negative int, or a string of ASCII digits (HTML forms); nothing else. `int()` alone would take
+    `١` as 1, `1_0` as 10, `+1` and ` 1 `; JSON bodies must send a real integer, never a bool or a float."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
+        if not (value.isascii() and value.isdigit()) or len(value) > 19:
             return None
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= MAX_WHOLE:
+        return value
     return None

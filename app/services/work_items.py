@@ -235,7 +235,7 @@ class WorkItemService:
 
     def _check_version(self, item: WorkItem, expected_version: Any) -> int:
         expected = whole_number(expected_version)
-        if expected is None:
+        if expected is None or expected < 1:
             raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."})
         if expected != item.version:
             raise self._conflict(item, expected)
