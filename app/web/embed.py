@@ -32,6 +32,7 @@ def _allowed_origins() -> list[str]:
 
 
 def public_url() -> str:
+    """The configured PUBLIC_URL without its trailing slash ("" when unset: links then follow the Host)."""
     return current_app.config["DD"]["PUBLIC_URL"].strip().rstrip("/")
 
 
