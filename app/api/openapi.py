@@ -13,17 +13,22 @@ from app.services.state_machines import all_states
 STR, NSTR = {"type": "string"}, {"type": ["string", "null"]}
 INT = {"type": "integer"}
 # Text fields are checked after stripping whitespace (str.strip), so their length rules are patterns
-# over the stripped text; WS lists exactly the characters str.isspace() accepts.
-WS = "[\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
-NS = "[^" + WS[1:]
+# over the stripped text; SPACE lists exactly the characters str.isspace() accepts. Text may not hold
+# control characters other than tab, newline and carriage return (CTRL, refused anywhere in the text),
+# so WS is SPACE without them, NS any other allowed character and ANY any allowed character at all.
+WS = "[\\t\\n\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+SPACE = WS[:-1] + "\\u000b\\u000c\\u001c-\\u001f]"
+CTRL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+NS = "[^" + CTRL + WS[1:]
+ANY = "[^" + CTRL + "]"
 
 
 def _stripped(low: int, high: int, nullable: bool = True) -> dict[str, Any]:
     """A string whose stripped length is between low and high (blank counts as absent when low is 0)."""
     if low >= 2:
-        core = f"{NS}[\\s\\S]{{{low - 2},{high - 2}}}{NS}"
+        core = f"{NS}{ANY}{{{low - 2},{high - 2}}}{NS}"
     else:
-        core = f"{NS}(?:[\\s\\S]{{0,{high - 2}}}{NS})?"
+        core = f"{NS}(?:{ANY}{{0,{high - 2}}}{NS})?"
         core = core if low == 1 else f"(?:{core})?"
     return {"type": ["string", "null"] if nullable else "string", "pattern": f"^{WS}*{core}{WS}*$"}
 
@@ -35,7 +40,7 @@ SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
 UNSET = {"enum": ["", None]}
 EMAIL = {"anyOf": [{"type": "string", "format": "email", "maxLength": 320}, UNSET]}
 DATE = {"anyOf": [{"type": "string", "format": "date"}, UNSET]}
-DESCRIPTION = {"type": ["string", "null"], "maxLength": 20000}  # markdown, kept as sent
+DESCRIPTION = {"type": ["string", "null"], "maxLength": 20000, "pattern": f"^{ANY}*$"}  # markdown, kept as sent
 
 
 def _text(limit: int) -> dict[str, Any]:
@@ -139,16 +144,18 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 def _any_of_states() -> dict[str, Any]:
     """One state or a comma-separated list of them; blanks are ignored."""
     one = f"(?:{'|'.join(all_states())})?"
-    return {"type": "string", "pattern": f"^{WS}*{one}{WS}*(?:,{WS}*{one}{WS}*)*$"}
+    return {"type": "string", "pattern": f"^{SPACE}*{one}{SPACE}*(?:,{SPACE}*{one}{SPACE}*)*$"}
 
 
 # An empty query value means "not set" (what an HTML form sends for "any").
-PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 0}]}
+PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100_000}, {"type": "string", "maxLength": 0}]}
+FILTER = {"type": "string", "pattern": _stripped(0, 200)["pattern"]}  # a filter value: at most 200 characters
+SEARCH = {"type": "string", "pattern": f"^{ANY}*$"}  # search text is cut to 200 characters
 SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
 LIST_PARAMS = [
     _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
     _query("state", _any_of_states()),
-    _query("platform", STR), _query("assignee", STR), _query("author", STR), _query("q", STR),
+    _query("platform", FILTER), _query("assignee", FILTER), _query("author", FILTER), _query("q", SEARCH),
     _query("sort", {"type": "string", "enum": ["", *SORTS]}),
     _query("page", PAGE_NUMBER),
     _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),

@@ -1,52 +1,97 @@
-"""List parameters (from a query string or a JSON client) turned into a store query, with per-field errors."""
+"""List parameters (from a query string or a JSON client) turned into a store query, with per-field errors.
+
+Everything a caller sends is checked here before it reaches a store: unknown names are ignored, a
+repeated name counts once (its first value; `state` may repeat), numbers are ASCII digits within
+bounds, `updated_since` is an ISO 8601 date or time, and free text is capped and must be storable.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from app.models import Actor, ItemType
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
-from app.services.validation import FieldErrors, whole_number
+from app.services.validation import FieldErrors, unstorable, whole_number
 from app.store.base import SORT_FIELDS, ItemQuery
+
+MAX_PAGE = 100_000  # page x page_size stays a sane offset for the SQL store
+TEXT_PARAMS = ("platform", "assignee", "author", "q")
+MAX_TEXT = 200
 
 
 def parse_list_query(actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
-    """Filters (type, state, platform, assignee, author, q, mine, voted), sort and page of a list."""
+    """Filters (type, state, platform, assignee, author, q, mine, voted, updated_since), sort and page."""
     errors = FieldErrors()
-    item_type = errors.choice(params, "type", [t.value for t in ItemType])
-    states = [s for s in _as_list(params.get("state")) if s]
+    values = {name: _first(value) for name, value in params.items() if name != "state"}
+    item_type = errors.choice(values, "type", [t.value for t in ItemType])
+    states = _states(params.get("state"), errors)
+    text = {name: _text(values.get(name), name, errors) for name in TEXT_PARAMS}
+    sort = str(values.get("sort") or "-created_at")
+    if sort.lstrip("-") not in SORT_FIELDS:
+        errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
+    page = _positive_int(values.get("page"), 1, "page", errors, (MAX_PAGE, "At most page 100 000."))
+    page_size = _positive_int(values.get("page_size"), 25, "page_size", errors, (100, "At most 100 items per page."))
+    if _truthy(values.get("voted")) and actor is None:
+        errors["voted"] = "Sign in to see what you voted for."
+    updated_since = _moment(values.get("updated_since"), errors)
+    if errors:
+        raise ValidationError(dict(errors), "Some list parameters are not valid.")
+    mine = actor.id if _truthy(values.get("mine")) and actor else None
+    voted_by = actor.id if _truthy(values.get("voted")) and actor else None
+    return ItemQuery(
+        item_type=item_type, states=tuple(states), platform=text["platform"], assignee=text["assignee"],
+        author=text["author"] or mine, q=text["q"], voted_by=voted_by,
+        sort=sort.lstrip("-"), descending=sort.startswith("-"), page=page, page_size=page_size,
+        updated_since=updated_since,
+    )
+
+
+def _first(value: Any) -> Any:
+    """One value per name: the first of a repeated query argument."""
+    if isinstance(value, list | tuple):
+        return value[0] if value else None
+    return value
+
+
+def _states(value: Any, errors: FieldErrors) -> list[str]:
+    states = [s for s in _as_list(value) if s]
     unknown = [s for s in states if s not in sm.all_states()]
     if unknown:
         errors["state"] = f"Unknown state {unknown[0][:40]!r}. Choose from: {', '.join(sm.all_states())}."
-    sort = str(params.get("sort") or "-created_at")
-    descending = sort.startswith("-")
-    if sort.lstrip("-") not in SORT_FIELDS:
-        errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
-    page = _positive_int(params.get("page"), 1, "page", errors)
-    page_size = _positive_int(params.get("page_size"), 25, "page_size", errors)
-    if page_size > 100:
-        errors["page_size"] = "At most 100 items per page."
-    voted_by = actor.id if _truthy(params.get("voted")) and actor else None
-    if _truthy(params.get("voted")) and actor is None:
-        errors["voted"] = "Sign in to see what you voted for."
-    mine = actor.id if _truthy(params.get("mine")) and actor else None
-    if errors:
-        raise ValidationError(dict(errors), "Some list parameters are not valid.")
-    q = str(params.get("q") or "").strip()[:200] or None
-    return ItemQuery(
-        item_type=item_type, states=tuple(states), platform=params.get("platform") or None,
-        assignee=(params.get("assignee") or None), author=params.get("author") or mine,
-        q=q, voted_by=voted_by, sort=sort.lstrip("-"), descending=descending,
-        page=page, page_size=page_size, updated_since=params.get("updated_since"),
-    )
+    return states
+
+
+def _text(value: Any, name: str, errors: FieldErrors) -> str | None:
+    """A filter or search text: at most MAX_TEXT characters (search is cut, filters refused), storable."""
+    raw = str(value) if value is not None else ""
+    if problem := unstorable(raw):
+        errors[name] = problem
+        return None
+    text = raw.strip()[:MAX_TEXT] if name == "q" else raw.strip()
+    if len(text) > MAX_TEXT:
+        errors[name] = f"At most {MAX_TEXT} characters."
+    return text or None
+
+
+def _moment(value: Any, errors: FieldErrors) -> dt.datetime | None:
+    """`updated_since` as an aware datetime (a date means its midnight; no zone means UTC)."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        errors["updated_since"] = "Must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z."
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
-        return [str(v) for v in value]
+        return [s.strip() for v in value for s in str(v).split(",")]
     return [s.strip() for s in str(value).split(",")]
 
 
@@ -54,15 +99,18 @@ def _truthy(value: Any) -> bool:
     return str(value).lower() in ("1", "true", "on", "yes")
 
 
-def _positive_int(value: Any, default: int, name: str, errors: FieldErrors) -> int:
+def _positive_int(value: Any, default: int, name: str, errors: FieldErrors, most: tuple[int, str]) -> int:
+    """1 or more, at most most[0] (most[1] says so); ASCII digits only."""
     if value in (None, ""):
         return default
-    plain_digits = not isinstance(value, str) or (value.isascii() and value.isdigit())
-    number = whole_number(value) if plain_digits else None
+    number = whole_number(value)
     if number is None:
         errors[name] = "Must be a whole number."
         return default
     if number < 1:
         errors[name] = "Must be 1 or more."
+        return default
+    if number > most[0]:
+        errors[name] = most[1]
         return default
     return number

@@ -1,4 +1,13 @@
-"""Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes. Used for descriptions, comments, docs."""
+"""Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes. Used for descriptions, comments, notes, previews.
+
+Rendering cost is bounded (issue #11: 250 000 `[` took 5.9 s of CPU). Block nesting (`>`, lists) is capped
+by markdown-it's maxNesting; inline parsing costs up to ~15 µs per markup character (`[` is the worst: each
+unclosed one scans ahead for its label), so a text whose paragraphs, headings and table cells hold more
+than MAX_INLINE_MARKUP markup characters keeps its block structure but shows inline markup literally;
+tables need few enough `|` (MAX_TABLE_PIPES); and a text longer than MAX_MARKDOWN (longer than any field
+may be stored) or of more than MAX_LINES lines is shown as escaped plain text. Worst cases measured on
+the shared 2-core box (load 4-5): 76 ms at most (tests/unit/test_markdown_cost.py keeps them under 250 ms).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +15,30 @@ import functools
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markdown_it.rules_core import StateCore, inline, text_join
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-_md.enable("strikethrough")
+MAX_MARKDOWN = 20_000  # the longest text a field may hold (a description)
+MAX_LINES = 1_000  # block parsing costs ~10-30 µs a line (list items ~60 µs), even blank ones
+MAX_INLINE_MARKUP = 1_000
+MAX_TABLE_PIPES = 1_500  # table parsing costs ~30 µs a row: beyond this many `|`, tables stay text
+MARKUP_CHARS = frozenset("[]()!*_~`<>&\\|")
+_OPTIONS = {"html": False, "linkify": False, "typographer": False, "maxNesting": 20}
+INLINE_RULES = ["escape", "backticks", "emphasis", "link", "image", "autolink", "html_inline", "entity",
+                "strikethrough"]
+
+
+@functools.cache
+def _parser(tables: bool, inline: bool = True, blocks_only: bool = False) -> MarkdownIt:
+    """The renderer for one cost class: with or without tables, inline markup parsed or shown literally."""
+    md = MarkdownIt("commonmark", _OPTIONS).enable(["table", "strikethrough"] if tables else ["strikethrough"])
+    if not inline:
+        md.disable(INLINE_RULES)
+    if blocks_only:
+        md.disable("inline")
+    return md
+
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -20,18 +49,30 @@ _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"a
                "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
 
 
+def inline_markup(tokens: list[Token]) -> int:
+    """How many markup characters inline parsing would see (code blocks and fences are not inline-parsed)."""
+    return sum(1 for token in tokens if token.type == "inline" for char in token.content if char in MARKUP_CHARS)
+
+
+def _render(text: str, tables: bool) -> str:
+    """Parse the blocks once, then parse their inline content with markup or literally, as it costs."""
+    env: dict[str, object] = {}
+    tokens = _parser(tables, blocks_only=True).parse(text, env)
+    md = _parser(tables, inline=inline_markup(tokens) <= MAX_INLINE_MARKUP)
+    state = StateCore(text, md, env, tokens)
+    inline(state)
+    text_join(state)
+    return md.renderer.render(tokens, md.options, env)
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
-    """Render user markdown to HTML that is safe to embed: no scripts, handlers or javascript: links."""
-    html = _md.render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)
+    """Render user markdown to HTML that is safe to embed: no scripts, handlers or javascript: links.
+    Pathological texts get a cheaper rendering (see the module docstring) instead of seconds of CPU."""
+    text = text or ""
+    if len(text) > MAX_MARKDOWN or text.count("\n") > MAX_LINES:
+        return Markup('<pre class="plain-text">') + escape(text) + Markup("</pre>")
+    return sanitize_html(_render(text, tables=text.count("|") <= MAX_TABLE_PIPES))
 
 
 def sanitize_html(html: str) -> Markup:

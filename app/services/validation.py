@@ -10,9 +10,29 @@ from app.models import ItemType, Priority, Severity
 from app.models.work_item import ALL_TYPE_FIELDS, TYPE_FIELDS
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+# C0 controls but tab, newline and carriage return, and DEL: Delta round-trips them, but they are never
+# ticket text, browsers rewrite NUL to U+FFFD (an edit form would silently change the text) and
+# escape sequences reach terminals through the CLI and logs.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000), "note": (0, 10_000),
           "impact": (0, 2_000), "problem": (0, 5_000), "proposed_benefit": (0, 5_000),
           "justification": (0, 5_000)}
+
+
+def unstorable(value: str) -> str | None:
+    """Why `value` may not be stored, or None: text must encode as UTF-8 (no lone surrogates) and hold
+    no control characters. Checked on every text that reaches a store, so no row is unreadable."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return _bad_character(value, exc.start, "cannot be stored as UTF-8")
+    found = CONTROL_RE.search(value)
+    return _bad_character(value, found.start(), "is a control character") if found else None
+
+
+def _bad_character(value: str, index: int, why: str) -> str:
+    return (f"Contains a character that {why} (U+{ord(value[index]):04X} at position {index + 1}); "
+            "remove it and try again.")
 
 
 class FieldErrors(dict[str, str]):
@@ -20,6 +40,9 @@ class FieldErrors(dict[str, str]):
 
     def text(self, data: dict[str, Any], name: str, required: bool = False, limit: str | None = None) -> str | None:
         raw = data.get(name)
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 self[name] = "This field is required."
@@ -42,6 +65,9 @@ class FieldErrors(dict[str, str]):
             if required:
                 self[name] = f"This field is required. Choose one of: {', '.join(allowed)}."
             return default
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         if raw not in allowed:
             self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {', '.join(allowed)}."
             return None
@@ -49,6 +75,9 @@ class FieldErrors(dict[str, str]):
 
     def email(self, data: dict[str, Any], name: str) -> str | None:
         raw = data.get(name)
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         if not isinstance(raw, str) or not EMAIL_RE.match(raw.strip()):
@@ -62,6 +91,9 @@ class FieldErrors(dict[str, str]):
             return None
         if isinstance(raw, dt.date):
             return raw
+        if isinstance(raw, str) and (problem := unstorable(raw)):
+            self[name] = problem
+            return None
         try:
             if not isinstance(raw, str):
                 raise ValueError(raw)
@@ -102,15 +134,18 @@ def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], erro
     return out
 
 
+MAX_WHOLE = 2**63 - 1  # the stores keep versions and pages as 64-bit integers
+
+
 def whole_number(value: Any) -> int | None:
-    """An int, or a string of one (HTML forms); not a bool, float or anything else (JSON bodies)."""
+    """A non-negative int, or a string of ASCII digits (HTML forms); nothing else. `int()` alone would take
+    `١` as 1, `1_0` as 10, `+1` and ` 1 `; JSON bodies must send a real integer, never a bool or a float."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
+        if not (value.isascii() and value.isdigit()) or len(value) > 19:
             return None
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= MAX_WHOLE:
+        return value
     return None

@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup
+
 from app.models import Actor, Comment, Event, EventType, ItemType, Page, Role, WorkItem, WorkItemDetail
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS
 from app.services import state_machines as sm
@@ -19,11 +21,13 @@ from app.services.errors import (
     VersionConflict,
 )
 from app.services.list_query import parse_list_query
+from app.services.markdown import render_markdown
 from app.services.validation import FieldErrors, item_fields, whole_number
 from app.store.base import ItemQuery, Store, StoreConflict
 
 REPORTER_EDITABLE = ("title", "description")
 TRIAGER_EDITABLE = COMMON_FIELDS + ALL_TYPE_FIELDS
+PREVIEW_LIMITS = {"description": "description", "body": "comment", "note": "note"}  # field -> its length rule
 
 
 @dataclasses.dataclass(slots=True)
@@ -135,6 +139,17 @@ class WorkItemService:
         """The store query for these list parameters (ValidationError per bad field)."""
         return parse_list_query(actor, params)
 
+    def preview(self, actor: Actor | None, field: str, text: Any) -> Markup:
+        """The markdown being typed into `field` (description, comment body, note) as it will be shown.
+        Signed-in reporters only and no longer than the field may be stored, so a preview costs what
+        showing the stored text would (the route adds the comment rate limit)."""
+        self._require(actor, Role.REPORTER, "preview markdown")
+        errors = FieldErrors()
+        value = errors.text({field: text}, field, limit=PREVIEW_LIMITS.get(field, "description"))
+        if errors:
+            raise ValidationError(dict(errors))
+        return render_markdown(value or "")
+
     # ---- writes --------------------------------------------------------------------------
     def create(self, actor: Actor | None, data: dict[str, Any]) -> WorkItem:
         """Validate and store a new item in its type's initial state, with its created event."""
@@ -235,7 +250,7 @@ class WorkItemService:
 
     def _check_version(self, item: WorkItem, expected_version: Any) -> int:
         expected = whole_number(expected_version)
-        if expected is None:
+        if expected is None or expected < 1:
             raise ValidationError({"expected_version": "Required: the version you last saw (a whole number)."})
         if expected != item.version:
             raise self._conflict(item, expected)

@@ -11,7 +11,6 @@ from app.core.rate_limit import limit
 from app.models import ItemType
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Priority, Severity
 from app.services.errors import ValidationError
-from app.services.markdown import render_markdown
 from app.web.rendering import render, render_fragment
 from app.web.tickets import bp
 
@@ -45,8 +44,7 @@ def create() -> Response:
     """Create the item and go to it; a 422 re-renders the form with every typed value kept."""
     values = _typed(request.form)
     if request.form.get("preview_of") == "description":  # the no-JS preview button
-        return render("work_items/new.html", "work_items/_form.html",
-                      **form_context(values, preview=render_markdown(values.get("description", ""))))
+        return nojs_preview(values)
     data = {k: v for k, v in values.items() if k == "item_type" or k in COMMON_FIELDS
             or k in TYPE_FIELDS.get(values.get("item_type", ""), ())}
     try:
@@ -60,11 +58,26 @@ def create() -> Response:
     return redirect(target, 303)
 
 
+def nojs_preview(values: dict[str, str]) -> Response:
+    """The create form again, with the description rendered below it (or its error beside it)."""
+    try:
+        html = services().work_items.preview(current_actor(), "description", values.get("description", ""))
+    except ValidationError as exc:
+        return render("work_items/new.html", "work_items/_form.html", 422, **form_context(values, exc.fields))
+    return render("work_items/new.html", "work_items/_form.html", **form_context(values, preview=html))
+
+
 @bp.post("/preview")
+@limit("comment")
 def preview() -> Response:
-    """Sanitized HTML of the markdown in the named field (description, body or note)."""
+    """Sanitized HTML of the markdown in the named field (description, body or note); signed-in callers only,
+    counted like comments, capped at the field's length (422 with the message in the preview slot)."""
     field = request.form.get("preview_of", "")
     if field not in PREVIEWABLE:
         field = "description"
-    return render_fragment("work_items/_preview.html", preview=render_markdown(request.form.get(field, "")),
-                           field=field)
+    try:
+        html = services().work_items.preview(current_actor(), field, request.form.get(field, ""))
+    except ValidationError as exc:
+        return render_fragment("work_items/_preview.html", 422, preview=None, error=exc.fields.get(field),
+                               field=field)
+    return render_fragment("work_items/_preview.html", preview=html, field=field)

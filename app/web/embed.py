@@ -24,15 +24,23 @@ bp = Blueprint("embed", __name__, url_prefix="/embed")
 HTMX_HEADERS = ("HX-Request", "HX-Request-Type", "HX-Source", "HX-Target", "HX-Current-URL", "HX-Boosted",
                 "HX-History-Restore-Request", "HX-Trigger", "If-None-Match")
 MAX_AGE_PREFLIGHT = "600"
+LIST_PARAMS = ("type", "platform", "assignee", "author", "q", "sort", "page", "page_size", "updated_since")
 
 
 def _allowed_origins() -> list[str]:
     return current_app.extensions["dd_config"].embed_origins
 
 
+def public_url() -> str:
+    """The configured PUBLIC_URL without its trailing slash ("" when unset: links then follow the Host)."""
+    return current_app.config["DD"]["PUBLIC_URL"].strip().rstrip("/")
+
+
 def base_url() -> str:
-    """Absolute base for links back to the app: PUBLIC_URL, else the request's own host."""
-    return (current_app.config["DD"]["PUBLIC_URL"].strip() or request.host_url).rstrip("/")
+    """Absolute base for links back to the app: PUBLIC_URL, else the request's own host. Built from the
+    Host header only on responses no shared cache may keep (see `_cached`), so a forged Host cannot
+    poison a cache for everyone."""
+    return public_url() or request.host_url.rstrip("/")
 
 
 @bp.before_request
@@ -83,7 +91,8 @@ def _etag(extra: str = "") -> str:
 def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") -> Response:
     """304 when the client's ETag still matches; otherwise load the data and render the fragment."""
     etag = _etag(extra)
-    private = current_actor() is not None or not current_app.extensions["deltadesk"].work_items.allow_anonymous_read
+    private = (current_actor() is not None or not public_url()
+               or not current_app.extensions["deltadesk"].work_items.allow_anonymous_read)
     headers = {"ETag": f'"{etag}"', "Cache-Control": f"{'private' if private else 'public'}, no-cache, max-age=0"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
@@ -93,8 +102,10 @@ def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") 
 
 @bp.get("/work-items")
 def work_items() -> Response:
-    params = request.args.to_dict(flat=False)
-    params = {k: v if len(v) > 1 else v[0] for k, v in params.items()}
+    """A page of the filtered list (known parameters only, the first of a repeated one; state may repeat)."""
+    params: dict[str, Any] = {name: request.args.get(name) for name in LIST_PARAMS if name in request.args}
+    if "state" in request.args:
+        params["state"] = request.args.getlist("state")
     return _cached("embed/work_items.html", lambda: {"page": services().work_items.list(current_actor(), params),
                                                      "params": params})
 
