@@ -199,6 +199,69 @@ def test_keys_stay_unique_per_type_under_concurrent_creates(store: Any) -> None:
     assert sorted(k for k in keys if k.startswith("IMP")) == sorted(f"IMP-{n}" for n in range(1, 7))
 
 
+def race(n: int, action: Any) -> list[Any]:
+    """Run action(i) on n threads released together; returns what each returned, or the exception it raised."""
+    start = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = action(i)
+        except Exception as exc:  # the test decides which failures are allowed
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_concurrent_creates_of_one_type_get_distinct_contiguous_keys(store: Any) -> None:
+    items = race(6, lambda i: create(store, "incident", title=f"Racing creator {i}"))
+    assert sorted(it.key for it in items) == sorted(f"INC-{n}" for n in range(1, 7))
+    assert store.list_items(ItemQuery(page_size=100)).total == 6
+    for it in items:
+        assert store.events_for(it.id)[0].payload["item"]["key"] == it.key
+
+
+def test_concurrent_comments_and_updates_get_distinct_contiguous_seq(store: Any) -> None:
+    item = create(store, "incident")
+
+    def write(i: int) -> object:
+        if i == 0:
+            return update(store, item, 1, title="Updated while others comment")
+        return comment(store, item, f"comment {i}")
+
+    results = race(6, write)
+    assert not [r for r in results if isinstance(r, Exception)]
+    events = store.events_for(item.id)
+    assert sorted(e.seq for e in events) == list(range(1, 8))
+    assert sorted(e.event_type for e in events) == ["commented"] * 5 + ["created", "updated"]
+    assert store.get_detail(item.id, None).comment_count == 5
+
+
+def test_the_same_user_voting_concurrently_votes_once(store: Any) -> None:
+    item = create(store, "improvement", platform=None)
+    results = race(6, lambda i: vote(store, item, "same@example.com"))
+    assert sorted(results) == [(False, 1)] * 5 + [(True, 1)]
+    detail = store.get_detail(item.id, "same@example.com")
+    assert (detail.vote_count, detail.my_vote) == (1, True)
+    events = store.events_for(item.id)
+    assert [e.event_type for e in events] == ["created", "voted"] and [e.seq for e in events] == [1, 2]
+    assert store.list_items(ItemQuery()).vote_counts[item.id] == 1
+
+
+def test_concurrent_votes_of_different_users_all_count(store: Any) -> None:
+    item = create(store, "improvement", platform=None)
+    results = race(5, lambda i: vote(store, item, f"voter{i}@example.com"))
+    assert sorted(changed for changed, _ in results) == [True] * 5
+    assert store.get_detail(item.id, None).vote_count == 5
+    assert sorted(e.seq for e in store.events_for(item.id)) == list(range(1, 7))
+
+
 def test_comments_append_without_bumping_the_version(store: Any) -> None:
     item = create(store, "incident")
     first = comment(store, item, "Seen it too", at=T0 + H)
