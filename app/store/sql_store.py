@@ -47,11 +47,14 @@ class SqlStore(ItemWrites):
                             "run `flask --app wsgi db-init`); requests will retry")
 
     # ---- running statements -------------------------------------------------------------
-    def run(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int]:
+    def run(self, sql: str, params: dict[str, Any] | None = None,
+            conflict_is_zero: bool = False) -> tuple[list[dict[str, Any]], int]:
         """One statement, retried on Delta concurrent-modification errors and once on a fresh connection
         after any other failure (an idle session the warehouse expired); else StoreUnavailable. Every
         statement is safe to re-run: reads, MERGEs keyed on ids, guarded DELETEs and compare-and-set
-        UPDATEs whose outcome the writers check (see sql_writes.py)."""
+        UPDATEs whose outcome the writers check (see sql_writes.py). For a compare-and-set of a counter
+        (conflict_is_zero) a concurrent-modification error means another writer changed the row: it
+        answers "0 rows" at once, and the caller re-reads instead of re-running a stale statement."""
         reconnected = False
         for attempt in range(ATTEMPTS):
             try:
@@ -59,6 +62,8 @@ class SqlStore(ItemWrites):
             except (DomainError, StoreConflict, LookupError):
                 raise
             except Exception as exc:
+                if is_concurrency_error(exc) and conflict_is_zero:
+                    return [], 0
                 if is_concurrency_error(exc) and attempt < ATTEMPTS - 1:
                     time.sleep(random.uniform(0, 0.05 * 2 ** attempt))
                     continue
