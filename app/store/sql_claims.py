@@ -130,13 +130,16 @@ class Claims:
         return final
 
     def unblock(self: SqlStore, event: Event, anchor: Anchor | None, since: float) -> None:
-        """The item has no seq row yet (create it), or its last event is not stored: store it when it is
-        ours (our own earlier attempt), else wait for its writer, and after FLUSH_GRACE store it ourselves."""
+        """The item has no seq row yet (create it), or its last event is not stored: wait for its writer,
+        and after FLUSH_GRACE store it ourselves. Even when that event is ours (a claim whose reply was lost,
+        or an outbox event another writer is storing for us) we wait: only one writer should insert it."""
         if anchor is None:
-            self.run(self.sql.seed_seq, {"name": seq_name(event.item_id), "item_id": event.item_id,
-                                         "updated_at": event.created_at, "updated_by": event.created_by})
+            _, seeded = self.run(self.sql.seed_seq, {"name": seq_name(event.item_id), "item_id": event.item_id,
+                                                     "updated_at": event.created_at, "updated_by": event.created_by})
+            if not seeded:  # the gate failed: no key row for the item's type (or no such item)
+                raise StoreUnavailable("The counters are missing; run `flask --app wsgi db-init`.")
             return
-        if anchor.pending_id != event.event_id and time.monotonic() - since < FLUSH_GRACE:
+        if time.monotonic() - since < FLUSH_GRACE:
             time.sleep(random.uniform(0.002, 0.01))
             return
         self.store_pending(anchor)
