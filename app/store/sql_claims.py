@@ -90,8 +90,17 @@ class Claims:
         rows, _ = self.run(self.sql.read_seq, {"name": seq_name(item_id), "item_id": item_id, "event_id": event_id})
         return Anchor.from_row(rows[0] if rows else None)
 
-    def sequence(self: SqlStore, event: Event) -> Event:
-        """Store `event` with the next seq of its item (or find it stored); returns it with its seq."""
+    def sequence(self: SqlStore, event: Event, fresh: bool = False) -> Event:
+        """Store `event` with the next seq of its item (or find it stored); returns it with its seq.
+
+        A fresh event (new, so certainly not stored yet) first tries the number after the last one this
+        instance took and stored for the item, without reading the row: if the row still holds that
+        number, its pending event is ours and stored, so the claim is as safe as after a read."""
+        guess = self.seq_taken.get(event.item_id) if fresh else None
+        if guess is not None:
+            final = self.claim(event, Anchor(guess, None, None, True))
+            if final:
+                return final
         since = time.monotonic()
         for attempt in range(10_000):
             if time.monotonic() - since > CLAIM_DEADLINE:
@@ -126,7 +135,9 @@ class Claims:
             except StoreUnavailable:
                 log.warning("could not hand back seq %s of %s; the next writer stores its event", final.seq,
                             event.item_id)
+            self.seq_taken.put(event.item_id, None)
             raise
+        self.seq_taken.put(event.item_id, final.seq)
         return final
 
     def unblock(self: SqlStore, event: Event, anchor: Anchor | None, since: float) -> None:

@@ -15,6 +15,7 @@ import random
 import time
 from typing import Any
 
+from app.bounded_cache import BoundedCache
 from app.models import ApiToken, Event, Page, WorkItem, WorkItemDetail
 from app.models.errors import DomainError
 from app.store.base import ItemQuery, StoreConflict
@@ -39,6 +40,7 @@ class SqlStore(ItemWrites):
         self.sql = Statements(catalog, schema)
         self.pool = ConnectionPool(connect)
         self.cache = TtlCache(cache_ttl)
+        self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
         if recover:
             try:

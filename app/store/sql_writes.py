@@ -67,6 +67,7 @@ class ItemWrites(Claims):
         """The created event took seq 1 with the key; on failure its outbox (item row and seq row) keeps it."""
         try:
             self.run(self.sql.insert_event, event_params(created))
+            self.seq_taken.put(created.item_id, 1)
         except StoreUnavailable:
             log.exception("created event %s is in its item's outbox but not stored yet; it will be reconciled",
                           created.event_id)
@@ -78,7 +79,7 @@ class ItemWrites(Claims):
             for _ in range(3):
                 _, updated = self.run(self.sql.update_item, params)
                 if updated == 1:
-                    self.record_event(event)
+                    self.record_event(event, fresh=True)
                     return item
                 rows, _ = self.run(self.sql.get_item, {"id": item.id})
                 if not rows:
@@ -98,7 +99,7 @@ class ItemWrites(Claims):
 
     def add_comment(self: SqlStore, comment: Comment, event: Event) -> Comment:
         try:
-            self.record_event(event, required=True)
+            self.record_event(event, required=True, fresh=True)
             self._project(self.sql.insert_comment, {"id": comment.id, "item_id": comment.item_id,
                                                     "body": comment.body, "created_at": comment.created_at,
                                                     "created_by": comment.created_by})
@@ -134,12 +135,12 @@ class ItemWrites(Claims):
         raise StoreUnavailable("The ticket database is busy; try again.")
 
     # ---- helpers -----------------------------------------------------------------------
-    def record_event(self: SqlStore, event: Event, required: bool = False) -> None:
-        """Store the audit event with the item's next seq, unless it is stored. When the change is already
-        committed with its outbox (required=False), a failure here is logged, not raised: the next
-        writer of the item or the reconciler stores it."""
+    def record_event(self: SqlStore, event: Event, required: bool = False, fresh: bool = False) -> None:
+        """Store the audit event with the item's next seq, unless it is stored (`fresh`: it cannot be, see
+        Claims.sequence). When the change is already committed with its outbox (required=False), a failure
+        here is logged, not raised: the next writer of the item or the reconciler stores it."""
         try:
-            self.sequence(event)
+            self.sequence(event, fresh)
         except StoreUnavailable:
             if required:
                 raise
