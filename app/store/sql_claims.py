@@ -101,7 +101,7 @@ class Claims:
             final = self.claim(event, Anchor(guess, None, None, True))
             if final:
                 return final
-        since = time.monotonic()
+        since, waits = time.monotonic(), dict[str, float]()
         for attempt in range(10_000):
             if time.monotonic() - since > CLAIM_DEADLINE:
                 break
@@ -111,7 +111,7 @@ class Claims:
                 return dataclasses.replace(event, seq=int(rows[0]["mine_seq"]))
             anchor = Anchor.from_row(rows[0] if rows else None)
             if anchor is None or anchor.blocked:
-                self.unblock(event, anchor, since)
+                self.unblock(event, anchor, waits)
                 continue
             final = self.claim(event, anchor)
             if final:
@@ -140,17 +140,19 @@ class Claims:
         self.seq_taken.put(event.item_id, final.seq)
         return final
 
-    def unblock(self: SqlStore, event: Event, anchor: Anchor | None, since: float) -> None:
+    def unblock(self: SqlStore, event: Event, anchor: Anchor | None, waits: dict[str, float]) -> None:
         """The item has no seq row yet (create it), or its last event is not stored: wait for its writer,
-        and after FLUSH_GRACE store it ourselves. Even when that event is ours (a claim whose reply was lost,
-        or an outbox event another writer is storing for us) we wait: only one writer should insert it."""
+        and once we have seen that same event pending for FLUSH_GRACE seconds (`waits`: when we first saw
+        each), store it ourselves. Even when that event is ours (a claim whose reply was lost, or an outbox
+        event another writer is storing for us) we wait: only one writer should insert it."""
         if anchor is None:
             _, seeded = self.run(self.sql.seed_seq, {"name": seq_name(event.item_id), "item_id": event.item_id,
                                                      "updated_at": event.created_at, "updated_by": event.created_by})
             if not seeded:  # the gate failed: no key row for the item's type (or no such item)
                 raise StoreUnavailable("The counters are missing; run `flask --app wsgi db-init`.")
             return
-        if time.monotonic() - since < FLUSH_GRACE:
+        first_seen = waits.setdefault(anchor.pending_id or "", time.monotonic())
+        if time.monotonic() - first_seen < FLUSH_GRACE:
             time.sleep(random.uniform(0.002, 0.01))
             return
         self.store_pending(anchor)

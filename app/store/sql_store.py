@@ -1,8 +1,8 @@
 """The Databricks store: Unity Catalog Delta tables through a SQL warehouse (STORE=databricks).
 
 Round trips are the cost, so a list page is one statement (two when the page lies past the end),
-a detail page two, and each write four (two of them read and compare-and-set the counter row that keeps
-key numbers and event seq unique under concurrent writers: sql_claims.py); repeated reads within a short
+a detail page two, and each write four (one of them a compare-and-set of the counter row that keeps key
+numbers and event seq unique under concurrent writers: sql_claims.py); repeated reads within a short
 window come from a small cache that this instance's writes clear. Writes are in sql_writes.py, crash
 recovery in sql_reconcile.py, the statements in sql_statements.py and sql_counters.py.
 """

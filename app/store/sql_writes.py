@@ -111,14 +111,14 @@ class ItemWrites(Claims):
         """Decided on the events and taken with the item's next seq: a concurrent vote of the same user
         either took that number first (we re-read and see it) or loses it to us."""
         params = {"item_id": item_id, "voter": voter, "name": seq_name(item_id)}
-        since = time.monotonic()
+        since, waits = time.monotonic(), dict[str, float]()
         for attempt in range(10_000):
             row = self.run(self.sql.vote_state, params)[0][0]
             if row["item_version"] is None:
                 raise LookupError(item_id)
             anchor, count = Anchor.from_row(row), int(row["n"])
             if anchor is None or anchor.blocked:
-                self.unblock(event, anchor, since)
+                self.unblock(event, anchor, waits)
                 continue
             if (row["last_vote"] == "voted") == voted:
                 return False, count
