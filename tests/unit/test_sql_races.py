@@ -78,6 +78,17 @@ def test_concurrent_updates_of_one_row_conflict(warehouse: EmulatedWarehouse) ->
     assert warehouse.conflicts == 2
 
 
+def test_concurrent_merges_updating_one_row_conflict(warehouse: EmulatedWarehouse) -> None:
+    """A MERGE that updates a row (the gate of the key claim) conflicts like an UPDATE of that row."""
+    warehouse.pause("MERGE INTO", 0.2)
+    gated = ("MERGE INTO `w`.`s`.`counters` AS t USING (SELECT 'k' AS name, 1 AS value UNION ALL SELECT :new, 1) AS s "
+             "ON t.name = s.name WHEN MATCHED THEN UPDATE SET value = s.value "
+             "WHEN NOT MATCHED THEN INSERT (name, value) VALUES (s.name, s.value)")
+    results = together(warehouse, 3, gated, {"new": "seq:x"})
+    assert [r["num_affected_rows"] for r in results if isinstance(r, dict)] == [2]
+    assert count(warehouse, "SELECT count(*) FROM `w`.`s`.`counters` WHERE name = 'seq:x'") == 1
+
+
 def test_updates_of_different_rows_do_not_conflict(warehouse: EmulatedWarehouse) -> None:
     with warehouse.connect().cursor() as cur:
         cur.execute("INSERT INTO `w`.`s`.`counters` VALUES ('other', 0)")
