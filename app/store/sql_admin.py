@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from app.store.ddl import table_defs
+from app.models import ItemType
+from app.store.ddl import TableDef, table_defs
+from app.store.sql_counters import sql_only_defs
 
 if TYPE_CHECKING:
     from app.store.sql_store import SqlStore
@@ -14,10 +17,15 @@ _COMMENT_LINE = re.compile(r"^\s*--.*$", re.M)
 _END = re.compile(r";\s*$", re.M)  # statement ends: a semicolon closing a line (comments may hold ";")
 
 
+def all_defs() -> dict[str, TableDef]:
+    """The shared tables (schemas/*.sql) and the Databricks-only ones (schemas/databricks/*.sql)."""
+    return {**table_defs(), **sql_only_defs()}
+
+
 def table_ddl(store: SqlStore) -> dict[str, str]:
     """CREATE TABLE IF NOT EXISTS per table, from schemas/*.sql with {catalog}.{schema} filled in."""
     out: dict[str, str] = {}
-    for name, definition in table_defs().items():
+    for name, definition in all_defs().items():
         text = _COMMENT_LINE.sub("", definition.sql)
         text = text.replace("{catalog}", store.sql.catalog).replace("{schema}", store.sql.schema)
         for statement in _END.split(text):
@@ -29,7 +37,7 @@ def table_ddl(store: SqlStore) -> dict[str, str]:
 def property_statements(store: SqlStore) -> dict[str, str]:
     """ALTER TABLE ... SET TBLPROPERTIES per table: brings properties of existing tables up to date."""
     out = {}
-    for name, definition in table_defs().items():
+    for name, definition in all_defs().items():
         props = ", ".join(f"'{k}' = '{v}'" for k, v in definition.properties.items())
         out[name] = f"ALTER TABLE {_table(store, name)} SET TBLPROPERTIES ({props})"
     return out
@@ -80,7 +88,17 @@ def db_init(store: SqlStore) -> list[str]:
         else:
             store.run(ddl)
             done.append(f"table {name} created")
+    seed_counters(store)
+    done.append("counters seeded from the items and events")
     return done
+
+
+def seed_counters(store: SqlStore) -> None:
+    """A key row per item type and a seq row per item, or move them up to the stored data (idempotent;
+    db-init runs alone, so these inserts need no gate: see sql_counters.py)."""
+    stamp = {"updated_at": dt.datetime.now(dt.UTC), "updated_by": "db-init"}
+    store.run(store.sql.seed_keys, {**stamp, **{f"type_{i}": t.value for i, t in enumerate(ItemType)}})
+    store.run(store.sql.seed_seqs, stamp)
 
 
 def db_check(store: SqlStore) -> list[str]:
@@ -90,7 +108,7 @@ def db_check(store: SqlStore) -> list[str]:
     for row in rows:
         live.setdefault(row["table_name"], set()).add(row["column_name"])
     problems = []
-    for name, definition in table_defs().items():
+    for name, definition in all_defs().items():
         if name not in live:
             problems.append(f"table {name} is missing (run `flask --app wsgi db-init`)")
             continue

@@ -39,6 +39,16 @@ def is_concurrency_error(exc: BaseException) -> bool:
     return any(marker.replace("_", "") in text for marker in _CONCURRENCY_MARKERS)
 
 
+def affected_rows(rows: list[dict[str, Any]], rowcount: int) -> int:
+    """How many rows a DML statement changed. The warehouse answers every UPDATE/DELETE/MERGE/INSERT with
+    one row holding `num_affected_rows` (a MERGE also `num_updated_rows`, `num_deleted_rows`,
+    `num_inserted_rows`); that row decides. `cursor.rowcount` is filled only by some connector versions
+    and backends, so it is the fallback when no such row came back (and -1, "unknown", for queries)."""
+    if len(rows) == 1 and "num_affected_rows" in rows[0]:
+        return int(rows[0]["num_affected_rows"] or 0)
+    return rowcount
+
+
 def connect_kwargs(settings: dict[str, str]) -> dict[str, Any]:
     """Arguments for databricks.sql.connect from DATABRICKS_* settings (token, else OAuth M2M)."""
     host = (settings.get("DATABRICKS_SERVER_HOSTNAME") or settings.get("DATABRICKS_HOST") or "").strip()
@@ -120,7 +130,7 @@ class ConnectionPool:
         return conn
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int]:
-        """Execute one statement; returns (rows as dicts, affected row count)."""
+        """Execute one statement; returns (rows as dicts, affected row count: see affected_rows)."""
         conn = self._connection()
         with self._guard:
             self.statements += 1
@@ -129,7 +139,7 @@ class ConnectionPool:
                 cursor.execute(sql, params or {})
                 names = [d[0] for d in cursor.description or ()]
                 rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()] if names else []
-                return rows, cursor.rowcount
+                return rows, affected_rows(rows, cursor.rowcount)
         except Exception as exc:
             if not is_concurrency_error(exc):
                 self._drop()

@@ -1,13 +1,16 @@
 """Finishes writes a crash interrupted, idempotently (run at start-up and by `flask db-reconcile`).
 
-Three cases, each found by one query: an item whose outbox event is not in the events table; a
-commented event without its comment row; a (item, voter) whose latest voted/unvoted event disagrees
-with the votes table. Every fix is a MERGE or a DELETE guarded so that it applies only while its event
-is still that voter's latest, so running it twice, or beside live writers, changes nothing more.
+Four cases, each found by one query: a seq row whose pending event (it took that number) is still not
+in the events table after FLUSH_GRACE seconds (its writer died between the two statements); an item
+whose outbox event is not in the events table; a commented event without its comment row; a (item,
+voter) whose latest voted/unvoted event disagrees with the votes table. Every fix is a MERGE or a DELETE
+guarded so that it applies only while its event is still that voter's latest, so running it twice, or
+beside live writers, changes nothing more.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -15,6 +18,7 @@ import time
 from typing import TYPE_CHECKING
 
 from app.store.errors import StoreUnavailable
+from app.store.sql_claims import FLUSH_GRACE, Anchor
 from app.store.sql_rows import event_from_outbox
 
 if TYPE_CHECKING:
@@ -26,6 +30,10 @@ log = logging.getLogger(__name__)
 def reconcile(store: SqlStore) -> dict[str, int]:
     """Store missing events, comments and vote rows; returns how many of each were fixed."""
     fixed = {"events": 0, "comments": 0, "votes": 0}
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=FLUSH_GRACE)
+    for row in store.run(store.sql.unstored_pending, {"before": before})[0]:
+        store.store_pending(Anchor(int(row["value"]), None, row["pending_event"], False))
+        fixed["events"] += 1
     for row in store.run(store.sql.unflushed_outboxes)[0]:
         store.record_event(event_from_outbox(row["pending_event"]), required=True)
         fixed["events"] += 1

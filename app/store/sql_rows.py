@@ -52,8 +52,8 @@ def token_from_row(row: dict[str, Any]) -> ApiToken:
 
 
 def event_params(event: Event) -> dict[str, Any]:
-    """Parameters of insert_event (seq is assigned by the statement itself)."""
-    values = {c: getattr(event, c) for c in EVENT_COLUMNS if c not in ("payload", "seq")}
+    """Parameters of insert_event (seq taken from the item's seq row first: see sql_claims.py)."""
+    values = {c: getattr(event, c) for c in EVENT_COLUMNS if c != "payload"}
     values["payload"] = event.payload_json()
     return values
 
@@ -61,7 +61,6 @@ def event_params(event: Event) -> dict[str, Any]:
 def outbox_json(event: Event) -> str:
     """The pending_event value: the event's row (payload as its JSON text), so it can be re-inserted as is."""
     values = event_params(event)
-    values["seq"] = event.seq
     values["created_at"] = event.created_at.isoformat()
     return json.dumps(values, sort_keys=True)
 

@@ -1,4 +1,5 @@
-"""Every SQL statement the Databricks store sends, as text with native `:name` parameters.
+"""Every SQL statement the Databricks store sends, as text with native `:name` parameters (those of the
+counters table, which make keys, seq and votes unique under concurrent writers, are in sql_counters.py).
 
 Table names come from validated config identifiers; values always travel as parameters. The list
 query is assembled from fixed fragments only (which filters are present), never from user text.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from app.store.base import ItemQuery
 from app.store.ddl import table_defs
 from app.store.sql_connection import identifier
+from app.store.sql_counters import add_counter_statements
 
 ITEM_COLUMNS = [c for c in table_defs()["work_items"].columns if c != "pending_event"]
 EVENT_COLUMNS = table_defs()["work_item_events"].columns
@@ -74,6 +76,7 @@ class Statements:
         self._build_writes()
         self._build_reconcile()
         self._build_tokens()
+        add_counter_statements(self)
 
     def _build_writes(self) -> None:
         all_cols = ITEM_COLUMNS + ["pending_event"]
@@ -88,9 +91,8 @@ class Statements:
             f"UPDATE {self.items} SET {sets} WHERE id = :id AND version = :expected_version "
             f"AND (pending_event IS NULL OR EXISTS (SELECT 1 FROM {self.events} AS e WHERE e.item_id = :id "
             f"AND e.version = :expected_version AND e.event_type IN {CHANGING}))")
-        ev_source = ", ".join(
-            f"coalesce((SELECT max(x.seq) FROM {self.events} AS x WHERE x.item_id = :item_id), 0) + 1 AS seq"
-            if c == "seq" else f"{param(c)} AS {c}" for c in EVENT_COLUMNS)
+        # seq comes from the item's seq row (sql_claims.py), so a MERGE on event_id only makes re-runs harmless
+        ev_source = ", ".join(f"{param(c)} AS {c}" for c in EVENT_COLUMNS)
         self.insert_event = (
             f"MERGE INTO {self.events} AS t USING (SELECT {ev_source}) AS s ON t.event_id = s.event_id "
             f"WHEN NOT MATCHED THEN INSERT ({', '.join(EVENT_COLUMNS)}) VALUES ({select_list(EVENT_COLUMNS, 's')})")
@@ -101,10 +103,6 @@ class Statements:
         self._build_votes()
 
     def _build_votes(self) -> None:
-        self.vote_state = (
-            f"SELECT count(*) AS n, coalesce(max(CASE WHEN v.voter = :voter THEN 1 ELSE 0 END), 0) AS mine, "
-            f"(SELECT max(w.version) FROM {self.items} AS w WHERE w.id = :item_id) AS item_version "
-            f"FROM {self.votes} AS v WHERE v.item_id = :item_id")
         vcols = table_defs()["work_item_votes"].columns
         self.insert_vote = (
             f"MERGE INTO {self.votes} AS t USING (SELECT {', '.join(f'{param(c)} AS {c}' for c in vcols)}) AS s "

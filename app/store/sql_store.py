@@ -1,9 +1,10 @@
 """The Databricks store: Unity Catalog Delta tables through a SQL warehouse (STORE=databricks).
 
 Round trips are the cost, so a list page is one statement (two when the page lies past the end),
-a detail page two, and each write at most three; repeated reads within a short window come from a
-small cache that this instance's writes clear. Writes are in sql_writes.py, crash recovery in
-sql_reconcile.py, the statements in sql_statements.py.
+a detail page two, and each write four (one of them a compare-and-set of the counter row that keeps key
+numbers and event seq unique under concurrent writers: sql_claims.py); repeated reads within a short
+window come from a small cache that this instance's writes clear. Writes are in sql_writes.py, crash
+recovery in sql_reconcile.py, the statements in sql_statements.py and sql_counters.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 import time
 from typing import Any
 
+from app.bounded_cache import BoundedCache
 from app.models import ApiToken, Event, Page, WorkItem, WorkItemDetail
 from app.models.errors import DomainError
 from app.store.base import ItemQuery, StoreConflict
@@ -38,6 +40,7 @@ class SqlStore(ItemWrites):
         self.sql = Statements(catalog, schema)
         self.pool = ConnectionPool(connect)
         self.cache = TtlCache(cache_ttl)
+        self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
         if recover:
             try:
@@ -47,11 +50,14 @@ class SqlStore(ItemWrites):
                             "run `flask --app wsgi db-init`); requests will retry")
 
     # ---- running statements -------------------------------------------------------------
-    def run(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], int]:
+    def run(self, sql: str, params: dict[str, Any] | None = None,
+            conflict_is_zero: bool = False) -> tuple[list[dict[str, Any]], int]:
         """One statement, retried on Delta concurrent-modification errors and once on a fresh connection
         after any other failure (an idle session the warehouse expired); else StoreUnavailable. Every
         statement is safe to re-run: reads, MERGEs keyed on ids, guarded DELETEs and compare-and-set
-        UPDATEs whose outcome the writers check (see sql_writes.py)."""
+        UPDATEs whose outcome the writers check (see sql_writes.py). For a compare-and-set of a counter
+        (conflict_is_zero) a concurrent-modification error means another writer changed the row: it
+        answers "0 rows" at once, and the caller re-reads instead of re-running a stale statement."""
         reconnected = False
         for attempt in range(ATTEMPTS):
             try:
@@ -59,6 +65,8 @@ class SqlStore(ItemWrites):
             except (DomainError, StoreConflict, LookupError):
                 raise
             except Exception as exc:
+                if is_concurrency_error(exc) and conflict_is_zero:
+                    return [], 0
                 if is_concurrency_error(exc) and attempt < ATTEMPTS - 1:
                     time.sleep(random.uniform(0, 0.05 * 2 ** attempt))
                     continue

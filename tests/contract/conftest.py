@@ -1,7 +1,8 @@
 """The `store` fixture: every backend, so one suite proves they behave the same.
 
 * embedded: DeltaStore over real Delta tables in a temp dir;
-* databricks: the real SqlStore and its real SQL, on a local DuckDB warehouse emulator.
+* databricks: the real SqlStore and its real SQL, on a local DuckDB warehouse emulator whose sessions run
+  concurrently under Delta's conflict rules (so the race tests can fail on it).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def open_sql_store(folder: Path, **kwargs: object) -> tuple[SqlStore, EmulatedWarehouse]:
-    """A SqlStore on a fresh emulated warehouse with the tables created by db-init."""
-    warehouse = EmulatedWarehouse(folder, "deltadesk_test")
+    """A SqlStore on a fresh emulated warehouse with the tables created by db-init. Each DML statement
+    holds its transaction open 2 ms before committing, so concurrent writers really overlap."""
+    warehouse = EmulatedWarehouse(folder, "deltadesk_test", commit_delay=0.002)
     store = SqlStore(warehouse.connect, "deltadesk_test", "tickets", recover=False, **kwargs)
     db_init(store)
     return store, warehouse

@@ -2,10 +2,22 @@
 statement on DuckDB after translating it with sqlglot (test infrastructure only).
 
 Every statement is first parsed with the databricks dialect (a syntax error fails the test), then
-transpiled to DuckDB; `:name` parameters become `$name`. Statements run one at a time under a lock,
-like single Delta commits. What DuckDB cannot do is emulated narrowly: table properties
-(TBLPROPERTIES / SHOW TBLPROPERTIES) are recorded per table, and `<catalog>.information_schema`
-maps to DuckDB's information_schema. `fail_next` injects Delta-style concurrent-modification errors.
+transpiled to DuckDB; `:name` parameters become `$name`. Connections run concurrently, as sessions
+of a warehouse do: each one is its own DuckDB connection, and each DML statement is one transaction
+(one Delta commit), so Delta's conflict rules with row-level concurrency hold for what the store
+relies on:
+
+* two statements that UPDATE/DELETE/MERGE-modify the same row: the later one fails with a Delta-style
+  concurrent-modification error (DuckDB's "Conflict on update", mapped), and nothing of it is written;
+* concurrent INSERTs and insert-only MERGEs never conflict: both commit, even when each checked that
+  the other's row was absent (so a MERGE alone cannot keep a key unique; see tests/unit/test_sql_races.py).
+
+`commit_delay` / `pause` hold a DML statement's transaction open before it commits, which widens the
+windows in which races happen. Like the warehouse, a DML statement answers with one row
+(`num_affected_rows`, and for MERGE `num_updated_rows`, `num_deleted_rows`, `num_inserted_rows`) and
+leaves `cursor.rowcount` at -1. What DuckDB cannot do is emulated narrowly: table properties are
+recorded per table, and `<catalog>.information_schema` maps to DuckDB's information_schema.
+`fail_next` injects errors before or after a statement runs.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +40,9 @@ _ALTER = re.compile(r"ALTER TABLE\s+([`\w.]+)\s+SET TBLPROPERTIES", re.I)
 _SHOW = re.compile(r"SHOW TBLPROPERTIES\s+([`\w.]+)\s*$", re.I)
 _INFO = re.compile(r"[`\"\w]+\.information_schema\.", re.I)
 _DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge)
+CONFLICT = ("[DELTA_CONCURRENT_APPEND] ConcurrentModificationException: a concurrent transaction modified "
+            "a row this one modifies (emulated from DuckDB: {0})")
+MERGE_COLUMNS = ("num_affected_rows", "num_updated_rows", "num_deleted_rows", "num_inserted_rows")
 
 
 class ServerOperationError(Exception):
@@ -34,12 +50,14 @@ class ServerOperationError(Exception):
 
 
 @functools.lru_cache(maxsize=1024)
-def translate(operation: str) -> tuple[bool, str]:
-    """(is it DML, DuckDB text) for a Databricks statement; parsing it with the databricks dialect
-    first, so invalid Databricks SQL raises here."""
+def translate(operation: str) -> tuple[str, str]:
+    """(kind, DuckDB text) for a Databricks statement, kind being MERGE/UPDATE/DELETE/INSERT or "" for
+    anything else; parsing it with the databricks dialect first, so invalid Databricks SQL raises here."""
     parsed = sqlglot.parse_one(operation, read="databricks")
-    duck = sqlglot.transpile(operation, read="databricks", write="duckdb")[0]
-    return isinstance(parsed, _DML), _INFO.sub("information_schema.", duck)
+    duck = _INFO.sub("information_schema.", sqlglot.transpile(operation, read="databricks", write="duckdb")[0])
+    if isinstance(parsed, exp.Merge):
+        return "MERGE", f"{duck} RETURNING merge_action"
+    return (type(parsed).__name__.upper() if isinstance(parsed, _DML) else ""), duck
 
 
 def _name(text: str) -> str:
@@ -49,14 +67,17 @@ def _name(text: str) -> str:
 class EmulatedWarehouse:
     """One DuckDB database file whose name is the catalog; hands out DB-API connections."""
 
-    def __init__(self, folder: Path, catalog: str) -> None:
+    def __init__(self, folder: Path, catalog: str, commit_delay: float = 0.0) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         self.path = Path(folder) / f"{catalog}.duckdb"
         self.db = duckdb.connect(str(self.path))
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # DDL and the bookkeeping below; DML and queries run concurrently
+        self.commit_delay = commit_delay
+        self.pauses: list[tuple[str, float]] = []
         self.properties: dict[str, dict[str, str]] = {}
         self.failures: list[list[Any]] = []
         self.executed: list[str] = []
+        self.conflicts = 0
 
     def connect(self) -> EmulatedConnection:
         return EmulatedConnection(self)
@@ -66,13 +87,23 @@ class EmulatedWarehouse:
                   after: bool = False) -> None:
         """The next `times` statements containing `fragment` fail with `message`: before running (nothing
         written) or, with after=True, once they ran (the reply is lost: the caller cannot tell)."""
-        self.failures.append([fragment, times, message, after])
+        with self.lock:
+            self.failures.append([fragment, times, message, after])
 
-    def _injected(self, sql: str, after: bool) -> str | None:
-        for failure in self.failures:
-            if failure[0] in sql and failure[1] > 0 and failure[3] == after:
-                failure[1] -= 1
-                return failure[2]
+    def pause(self, fragment: str, seconds: float) -> None:
+        """DML statements containing `fragment` hold their transaction open `seconds` before committing."""
+        with self.lock:
+            self.pauses.append((fragment, seconds))
+
+    def delay_for(self, sql: str) -> float:
+        return max([s for f, s in self.pauses if f in sql], default=self.commit_delay)
+
+    def injected(self, sql: str, after: bool) -> str | None:
+        with self.lock:
+            for failure in self.failures:
+                if failure[0] in sql and failure[1] > 0 and failure[3] == after:
+                    failure[1] -= 1
+                    return failure[2]
         return None
 
     def close(self) -> None:
@@ -80,6 +111,8 @@ class EmulatedWarehouse:
 
 
 class EmulatedConnection:
+    """One warehouse session: its own DuckDB connection to the shared database."""
+
     def __init__(self, warehouse: EmulatedWarehouse) -> None:
         self.warehouse = warehouse
         with warehouse.lock:
@@ -98,7 +131,7 @@ class EmulatedCursor:
     def __init__(self, connection: EmulatedConnection) -> None:
         self.connection = connection
         self.description: list[tuple[Any, ...]] | None = None
-        self.rowcount = -1
+        self.rowcount = -1  # like the connector, whose rowcount is not guaranteed; DML answers with a row
         self._rows: list[tuple[Any, ...]] = []
 
     def __enter__(self) -> EmulatedCursor:
@@ -117,28 +150,61 @@ class EmulatedCursor:
         warehouse = self.connection.warehouse
         if self.connection.closed:
             raise ServerOperationError("connection is closed")
-        is_dml, sql = translate(operation)
-        with warehouse.lock:
-            warehouse.executed.append(operation)
-            failure = warehouse._injected(operation, after=False)
-            if failure:
-                raise ServerOperationError(failure)
-            if self._emulate_properties(operation):
-                return self
-            used = set(re.findall(r"\$(\w+)", sql))
-            params = {k: v for k, v in (parameters or {}).items() if k in used}
-            result = self.connection.duck.execute(sql, params)
-            if is_dml:
-                self.rowcount = int(result.fetchall()[0][0])
-                self.description, self._rows = None, []
-            else:
-                self.description = result.description
-                self._rows = result.fetchall() if result.description else []
-                self.rowcount = len(self._rows)
-            lost_reply = warehouse._injected(operation, after=True)
-            if lost_reply:
-                raise ServerOperationError(lost_reply)
+        kind, sql = translate(operation)
+        warehouse.executed.append(operation)
+        failure = warehouse.injected(operation, after=False)
+        if failure:
+            raise ServerOperationError(failure)
+        used = set(re.findall(r"\$(\w+)", sql))
+        params = {k: v for k, v in (parameters or {}).items() if k in used}
+        if kind:
+            self._commit(kind, sql, params, warehouse.delay_for(operation))
+        else:
+            with warehouse.lock:
+                handled = self._emulate_properties(operation)
+            if not handled:
+                self._query(operation, sql, params)
+        lost_reply = warehouse.injected(operation, after=True)
+        if lost_reply:
+            raise ServerOperationError(lost_reply)
         return self
+
+    def _query(self, operation: str, sql: str, params: dict[str, Any]) -> None:
+        """A query, or DDL (under the warehouse lock: db-init runs alone)."""
+        if operation.lstrip().upper().startswith(("SELECT", "WITH")):
+            result = self.connection.duck.execute(sql, params)
+        else:
+            with self.connection.warehouse.lock:
+                result = self.connection.duck.execute(sql, params)
+        self.description = result.description
+        self._rows = result.fetchall() if result.description else []
+
+    def _commit(self, kind: str, sql: str, params: dict[str, Any], delay: float) -> None:
+        """One DML statement as one transaction (one Delta commit), held open `delay` seconds; a write-write
+        conflict with a concurrent statement becomes the Delta error, with nothing written."""
+        duck = self.connection.duck
+        try:
+            duck.execute("BEGIN TRANSACTION")
+            rows = duck.execute(sql, params).fetchall()
+            if delay:
+                time.sleep(delay)
+            duck.execute("COMMIT")
+        except duckdb.TransactionException as exc:
+            try:
+                duck.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # DuckDB already ended the failed transaction
+            with self.connection.warehouse.lock:
+                self.connection.warehouse.conflicts += 1
+            raise ServerOperationError(CONFLICT.format(exc)) from exc
+        if kind == "MERGE":
+            actions = [r[0] for r in rows]
+            counts = [actions.count(a) for a in ("UPDATE", "DELETE", "INSERT")]
+            self.description, self._rows = [(c,) for c in MERGE_COLUMNS], [(len(actions), *counts)]
+        elif kind == "INSERT":
+            self.description, self._rows = [("num_affected_rows",), ("num_inserted_rows",)], [(rows[0][0],) * 2]
+        else:
+            self.description, self._rows = [("num_affected_rows",)], [(int(rows[0][0]),)]
 
     def _emulate_properties(self, operation: str) -> bool:
         """Record TBLPROPERTIES of CREATE/ALTER and answer SHOW TBLPROPERTIES; True when fully handled."""
@@ -151,7 +217,7 @@ class EmulatedCursor:
         alter = _ALTER.match(operation.strip())
         if alter:
             props.setdefault(_name(alter.group(1)), {}).update(_PROP.findall(operation))
-            self.description, self._rows, self.rowcount = None, [], 0
+            self.description, self._rows = None, []
             return True
         create = _CREATE.match(operation.strip())
         found = _PROPS.search(operation)

@@ -1,4 +1,8 @@
-"""The embedded store creates exactly the tables, columns and types that schemas/*.sql declare."""
+"""The embedded store creates exactly the tables, columns and types that schemas/*.sql declare.
+
+Tables only the Databricks store needs live in schemas/databricks/*.sql (work_item_counters: the rows that
+keep keys, seq and votes unique under the warehouse's row-level concurrency). The embedded store, which
+serializes its writers itself, neither creates nor exports them; they follow the same DDL rules."""
 
 from __future__ import annotations
 
@@ -16,10 +20,10 @@ DELTA_TYPE = {"STRING": "string", "BIGINT": "long", "INT": "integer", "TIMESTAMP
               "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "double"}
 
 
-def _declared() -> dict[str, tuple[list[tuple[str, str, bool]], dict[str, str]]]:
+def _declared(folder: Path = SCHEMAS) -> dict[str, tuple[list[tuple[str, str, bool]], dict[str, str]]]:
     """Parse the DDL with sqlglot's Databricks dialect: table -> ([(column, type, nullable)], properties)."""
     tables = {}
-    for path in sorted(SCHEMAS.glob("*.sql")):
+    for path in sorted(folder.glob("*.sql")):
         sql = path.read_text().replace("{catalog}.{schema}.", "")
         for stmt in sqlglot.parse(sql, read="databricks"):
             if not isinstance(stmt, exp.Create):
@@ -60,3 +64,12 @@ def test_embedded_tables_match_the_ddl(tmp_path: Path, table: str) -> None:
     assert actual == expected
     config = DeltaTable(str(tmp_path / "data" / table)).metadata().configuration
     assert config.get("delta.enableChangeDataFeed") == "true"
+
+
+def test_databricks_only_tables_follow_the_ddl_rules_and_stay_out_of_the_embedded_store(tmp_path: Path) -> None:
+    sql_only = _declared(SCHEMAS / "databricks")
+    assert set(sql_only) == {"work_item_counters"} and not set(sql_only) & set(DECLARED)
+    for name, (_, props) in sql_only.items():
+        assert props.get("delta.enableDeletionVectors") == "true", f"{name} needs row-level concurrency"
+    DeltaStore(tmp_path / "data").close()
+    assert not (tmp_path / "data" / "work_item_counters").exists()

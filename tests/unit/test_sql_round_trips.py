@@ -51,21 +51,30 @@ def test_list_and_detail_pages_take_at_most_two_statements(store: SqlStore) -> N
     assert counted(store, lambda: service.get(item_id, REPORTER)) == 2
 
 
-def test_each_write_takes_at_most_three_statements(store: SqlStore) -> None:
+def test_each_write_takes_at_most_four_statements(store: SqlStore) -> None:
+    """Uniqueness under concurrent writers costs a compare-and-set of a counter row per write, and a read of
+    it unless this instance took the item's last number itself (sql_claims.py): create = key row read + key
+    claim (with the seq row) + item + event; an update = the service's item read + the change + seq claim +
+    event; a comment = item read + seq claim + event + comment row. A worker that has not written the item
+    reads the seq row first (+1); one whose guess went stale loses a claim, then reads (+2)."""
     service = WorkItemService(store, ["kafka"])
     created: list[str] = []
     assert counted(store, lambda: created.append(service.create(REPORTER, {
-        "item_type": "incident", "title": "Warehouse down", "platform": "kafka", "severity": "sev1"}).id)) == 3
+        "item_type": "incident", "title": "Warehouse down", "platform": "kafka", "severity": "sev1"}).id)) == 4
     item_id = created[0]
-    assert counted(store, lambda: service.update(TRIAGER, item_id, 1, {"priority": "p1"})) == 3
-    assert counted(store, lambda: service.transition(TRIAGER, item_id, "triaged", 2)) == 3
-    assert counted(store, lambda: service.comment(REPORTER, item_id, "Same here")) == 3
-    # A vote: the store's first statement reads the vote state and the item's version together, then
-    # the event and the vote row; an unchanged vote stops after the first.
-    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 3
+    assert counted(store, lambda: service.update(TRIAGER, item_id, 1, {"priority": "p1"})) == 4
+    assert counted(store, lambda: service.transition(TRIAGER, item_id, "triaged", 2)) == 4
+    assert counted(store, lambda: service.comment(REPORTER, item_id, "Same here")) == 4
+    other = SqlStore(store.pool._connect, "deltadesk_test", "tickets", cache_ttl=0, recover=False)
+    assert counted(other, lambda: WorkItemService(other, ["kafka"]).comment(REPORTER, item_id, "From elsewhere")) == 5
+    assert counted(store, lambda: service.comment(REPORTER, item_id, "Back here")) == 6  # a stale guess: +1 claim
+    other.close()
+    # A vote: the store's first statement reads the vote state, the item's version and its seq row together,
+    # then the seq claim, the event and the vote row; an unchanged vote stops after the first.
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4
     assert counted(store, lambda: service.vote(REPORTER, item_id)) == 1
     first, again = _vote_event(store, item_id), _vote_event(store, item_id)
-    assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, first)) == 3
+    assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, first)) == 4
     assert counted(store, lambda: store.set_vote(item_id, "v@example.com", True, again)) == 1
 
 
@@ -83,7 +92,7 @@ def test_repeated_reads_are_served_from_the_cache_until_this_instance_writes(tmp
     assert counted(store, lambda: service.list(REPORTER, {})) == 0
     assert counted(store, lambda: service.detail(item_id, REPORTER)) == 2
     assert counted(store, lambda: service.detail(item_id, REPORTER)) == 0
-    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 3  # state + event + row; clears the cache
+    assert counted(store, lambda: service.vote(REPORTER, item_id)) == 4  # state, claim, event, row; clears the cache
     assert counted(store, lambda: service.vote(REPORTER, item_id)) == 1  # unchanged: the vote state alone
     view = service.get(item_id, REPORTER)
     assert (view.vote_count, view.my_vote) == (1, True)

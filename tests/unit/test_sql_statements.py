@@ -58,7 +58,18 @@ def test_the_statement_inventory_is_complete() -> None:
     assert {"get_item", "detail_head", "detail_history", "events_for", "data_version", "max_number",
             "insert_item", "update_item", "insert_event", "insert_comment", "vote_state", "insert_vote",
             "delete_vote", "unflushed_outboxes", "missing_comments", "vote_drift", "delete_vote_if_latest",
-            "insert_token", "find_token", "list_tokens", "revoke_token"} <= set(fixed)
+            "insert_token", "find_token", "list_tokens", "revoke_token", "read_key", "claim_key", "sync_key",
+            "read_seq", "claim_seq", "release_seq", "seed_seq", "seed_keys", "seed_seqs",
+            "unstored_pending"} <= set(fixed)
+
+
+def test_uniqueness_never_rests_on_an_insert_only_merge() -> None:
+    """Under row-level concurrency two insert-only MERGEs both commit: numbers are taken by a compare-and-set
+    UPDATE of a counter row, or by a MERGE whose source is gated on a counter row it also updates."""
+    sql = Statements("main", "deltadesk")
+    assert "value = :seen" in sql.claim_seq and sql.claim_seq.startswith("UPDATE")
+    assert "k.value = :seen" in sql.claim_key and "WHEN MATCHED THEN UPDATE" in sql.claim_key
+    assert "max(x.seq)" not in sql.insert_event and "CAST(:seq AS BIGINT)" in sql.insert_event
 
 
 @pytest.mark.parametrize("sql", every_statement())
