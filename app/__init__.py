@@ -20,6 +20,7 @@ from app.core.security import init_security
 from app.services.admin import AdminService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
+from app.web.body_limit import init_body_limit
 
 
 def open_store(config: Config) -> Store:
@@ -91,6 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     init_rate_limits(app)
     init_security(app)
     _register_blueprints(app)
+    init_body_limit(app)  # chunked bodies count against MAX_CONTENT_LENGTH too
     _register_cli(app)
     return app
 

@@ -7,7 +7,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from app.models import ApiToken, Comment, Event, WorkItem
+from app.models import ApiToken, Comment, Event, QuarantinedRow, WorkItem
+from app.store.event_registry import BadEvent, EventRow, decode, kind_of
 from app.store.sql_statements import EVENT_COLUMNS, ITEM_COLUMNS
 
 
@@ -39,6 +40,24 @@ def item_from_row(row: dict[str, Any]) -> WorkItem:
 def event_from_row(row: dict[str, Any]) -> Event:
     return Event(row["event_id"], row["item_id"], int(row["seq"]), row["event_type"], json.loads(row["payload"]),
                  int(row["version"]), utc(row["created_at"]), row["created_by"])
+
+
+def readable_events(rows: list[dict[str, Any]], quarantined: dict[str, QuarantinedRow]) -> list[Event]:
+    """The rows as Events, leaving out (and recording in `quarantined`) rows another writer left that cannot
+    be shown: a payload that is not a JSON object, text UTF-8 cannot hold, an unknown kind or mistyped column."""
+    out: list[Event] = []
+    for row in rows:
+        try:
+            record = EventRow(row["event_id"], row["item_id"], int(row["seq"]), row["event_type"], row["payload"],
+                              int(row["version"]), utc(row["created_at"]), row["created_by"])
+            kind_of(record)
+            out.append(Event(*record[:4], decode(record), *record[5:]))
+        except (BadEvent, TypeError, ValueError) as exc:
+            created = row.get("created_at") if isinstance(row.get("created_at"), dt.datetime) else None
+            quarantined[str(row.get("event_id"))] = QuarantinedRow(
+                "work_item_events", str(row.get("event_id")), str(row.get("item_id")), str(row.get("event_type")),
+                str(exc), utc(created) if created else None)
+    return out
 
 
 def comment_from_row(row: dict[str, Any]) -> Comment:

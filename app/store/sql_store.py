@@ -16,14 +16,14 @@ import time
 from typing import Any
 
 from app.bounded_cache import BoundedCache
-from app.models import ApiToken, Event, Page, WorkItem, WorkItemDetail
+from app.models import ApiToken, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.models.errors import DomainError
 from app.store.base import ItemQuery, StoreConflict
 from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
-from app.store.sql_rows import comment_from_row, event_from_row, item_from_row, token_from_row, token_params, utc
+from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
 from app.store.sql_writes import ItemWrites
 
@@ -41,6 +41,7 @@ class SqlStore(ItemWrites):
         self.pool = ConnectionPool(connect)
         self.cache = TtlCache(cache_ttl)
         self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
+        self.quarantined_rows: dict[str, QuarantinedRow] = {}  # event rows met that cannot be shown
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
         if recover:
             try:
@@ -112,7 +113,7 @@ class SqlStore(ItemWrites):
             return None
         head = rows[0]
         history, _ = self.run(self.sql.detail_history, {"id": item_id})
-        events = [event_from_row(r) for r in history if r["kind"] == "event"]
+        events = readable_events([r for r in history if r["kind"] == "event"], self.quarantined_rows)
         events.sort(key=lambda e: (e.seq, e.created_at, e.event_id))
         comments = [comment_from_row({**r, "id": r["event_id"], "body": r["payload"]})
                     for r in history if r["kind"] == "comment"]
@@ -122,8 +123,13 @@ class SqlStore(ItemWrites):
                               events=events, comments=comments)
 
     def events_for(self, item_id: str, after_version: int = 0) -> list[Event]:
-        return self.cache.get(("events", item_id, after_version), lambda: [
-            event_from_row(r) for r in self.run(self.sql.events_for, {"id": item_id, "after": after_version})[0]])
+        return self.cache.get(("events", item_id, after_version), lambda: readable_events(
+            self.run(self.sql.events_for, {"id": item_id, "after": after_version})[0], self.quarantined_rows))
+
+    def quarantined(self) -> list[QuarantinedRow]:
+        """Event rows this instance met that cannot be shown (another writer's), left out of every timeline."""
+        rows = list(self.quarantined_rows.values())
+        return sorted(rows, key=lambda r: (r.created_at is not None, r.created_at or 0), reverse=True)
 
     def data_version(self) -> str:
         def load() -> str:

@@ -48,7 +48,7 @@ def gunicorn_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = _free_port()
     log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115  (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                             "--pythonpath", str(ROOT / "tests" / "e2e"), "chunked_app:build()"],
+                             "wsgi:app"],
                             cwd=ROOT, env={**os.environ, **_settings(folder)}, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(port, proc, folder)
@@ -62,7 +62,6 @@ def gunicorn_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 @pytest.fixture(scope="module")
 def werkzeug_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     app = create_app(_settings(tmp_path_factory.mktemp("chunked-werkzeug")))
-    init_body_limit(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
