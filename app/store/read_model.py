@@ -16,6 +16,7 @@ from typing import Any
 
 from app.bounded_cache import BoundedCache
 from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
+from app.models.workflows import initial_states
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
 from app.store.event_registry import BadEvent, EventRow, checked_item, decode, kind_of
@@ -24,7 +25,7 @@ from app.store.read_query import run_query
 
 log = logging.getLogger(__name__)
 
-_INITIAL_STATES = {"new", "proposed", "submitted"}
+_INITIAL_STATES = initial_states()  # the triage queue puts items in these first
 DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
 
 

@@ -7,6 +7,7 @@ query is assembled from fixed fragments only (which filters are present), never 
 
 from __future__ import annotations
 
+from app.models.workflows import initial_states
 from app.store.base import ItemQuery
 from app.store.ddl import table_defs
 from app.store.sql_connection import identifier
@@ -21,7 +22,16 @@ CHANGING = "('created', 'updated', 'state_changed')"
 _CASTS = {"created_at": "TIMESTAMP", "updated_at": "TIMESTAMP", "revoked_at": "TIMESTAMP",
           "needed_by": "DATE", "version": "BIGINT", "seq": "BIGINT"}
 _RANK = "CASE w.priority WHEN 'p1' THEN 1 WHEN 'p2' THEN 2 WHEN 'p3' THEN 3 WHEN 'p4' THEN 4 ELSE 9 END"
-_INITIAL = "CASE WHEN w.state IN ('new', 'proposed', 'submitted') THEN 0 ELSE 1 END"
+
+
+def _state_list(names: frozenset[str]) -> str:
+    """State names from the workflow tables (code, not input) as SQL literals, each checked to be a plain name."""
+    if not all(name.isascii() and name.replace("_", "").isalpha() and name.islower() for name in names):
+        raise ValueError(f"workflow state names must be lower-case words: {sorted(names)}")
+    return ", ".join(f"'{name}'" for name in sorted(names))
+
+
+_INITIAL = f"CASE WHEN w.state IN ({_state_list(initial_states())}) THEN 0 ELSE 1 END"
 _SORT_KEYS = {
     "created_at": ["w.created_at"],
     "updated_at": ["w.updated_at"],
