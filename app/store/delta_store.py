@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import errno
 import logging
 import threading
 import weakref
@@ -19,19 +18,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from deltalake.exceptions import DeltaError
-
 from app.models import ApiToken, Comment, Event, ItemType, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
-from app.store.delta_load import load_tables
+from app.store.delta_cursor import EventsCursor
 from app.store.delta_tables import DeltaTableHandle
 from app.store.delta_tokens import DeltaTokens
-from app.store.errors import StorageFull, StoreUnavailable
-from app.store.event_registry import EventRow, Keys, keys_of
-from app.store.faults import fault_point
+from app.store.delta_writes import WritePath
 from app.store.followers import Followers
-from app.store.group_commit import BatchContext, CommitQueue, WriteRequest
+from app.store.group_commit import BatchContext
 from app.store.intents import FileLock, IntentLog
 from app.store.maintenance import Maintainer
 from app.store.projection import Projector
@@ -54,12 +49,6 @@ def _stop_following() -> None:
         store._maintainer_thread.join(timeout=60)
 
 
-def event_row(event: Event) -> dict[str, Any]:
-    row = dataclasses.asdict(event)
-    row["payload"] = event.payload_json()
-    return row
-
-
 class DeltaStore:
     """Store over local Delta tables; safe for many threads and many processes on one machine."""
 
@@ -79,15 +68,15 @@ class DeltaStore:
         self._maintainer = Maintainer(self.root, {name: DeltaTableHandle(self.root, d) for name, d in
                                                   table_defs().items() if name != TOKENS},
                                       self._lock, self._projector.lock, self._followers.oldest)
-        self._catchup = threading.Lock()
-        self._commits = CommitQueue(self._lead)
+        self._cursor = EventsCursor(self.tables, self.model, self._lock)
+        self._writes = WritePath(self.model, self.tables[EVENTS], self._lock, self._cursor, self._intents,
+                                 self._projector)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
-        self._events_version = -1
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
-            self._load()
-        self._followers.record(self._events_version)
+            self._cursor.load()
+        self._followers.record(self._cursor.version)
         try:
             self._projector.drain()  # what a dead process left; on failure the intents wait for the next try
         except Exception:
@@ -99,27 +88,19 @@ class DeltaStore:
         self._maintainer_thread.start()
         _OPEN.add(self)
 
-    # ---- loading and freshness ----------------------------------------------------------
-    def _load(self) -> None:
-        """Read every table into the read model (see delta_load)."""
-        self._events_version = load_tables(self.tables, self.model)
-
+    # ---- freshness ------------------------------------------------------------------------
     def _fresh(self) -> None:
-        """Fold in events other processes committed since we last looked (two stats when nothing moved)."""
-        events, seen = self.tables[EVENTS], self._events_version
-        if (events.has_commit(seen + 1) or not events.has_commit(seen)) and not self._catch_up():
-            with self._lock.held():
-                self._reload()
+        self._cursor.fresh()
 
     def _follow(self) -> None:
-        """Catch up on other processes' commits every FOLLOW_SECONDS, even with no requests: a process
-        that fell behind the trimmed log would have to reload everything on its next request."""
+        """Catch up on other processes' commits every FOLLOW_SECONDS, even with no requests, and say how far
+        (a log trim never outruns a live reader: followers.py)."""
         while not self._closed.wait(FOLLOW_SECONDS):
             if not self.root.exists():
                 return
             try:
-                self._fresh()
-                self._followers.record(self._events_version)
+                self._cursor.fresh()
+                self._followers.record(self._cursor.version)
             except Exception:
                 log.exception("catching up with other processes' writes failed; retrying")
 
@@ -133,30 +114,6 @@ class DeltaStore:
                 self._maintainer.run_due()
             except Exception:
                 log.exception("background maintenance failed; it runs again when due")
-
-    def _catch_up(self) -> bool:
-        """Apply new events from the change data feed; False when the feed cannot be read any more
-        (its files were vacuumed while this process was idle) and a full reload is needed."""
-        with self._catchup:
-            handle = self.tables[EVENTS]
-            if not handle.has_commit(self._events_version + 1):
-                # our own version's log file is kept until we fall behind a log clean-up: then reload
-                return self._events_version < 0 or handle.has_commit(self._events_version)
-            try:
-                found = handle.appended_since(self._events_version)
-                changes, end = found[:2] if found is not None else handle.changes_since(self._events_version)
-            except Exception:  # missing data files (vacuumed): deltalake raises plain Exception
-                log.warning("change feed unreadable after version %s; reloading", self._events_version)
-                return False
-            for row in changes:
-                self.model.apply(EventRow._make(row))
-            self._events_version = end
-            return True
-
-    def _reload(self) -> None:
-        """Rebuild the read model from the tables; callers hold the writer lock (no write in flight)."""
-        with self._catchup:
-            self._load()
 
     # ---- reads --------------------------------------------------------------------------
     def list_items(self, query: ItemQuery) -> Page:
@@ -177,12 +134,12 @@ class DeltaStore:
 
     def data_version(self) -> str:
         self._fresh()
-        return f"d{self._events_version}"
+        return f"d{self._cursor.version}"
 
     def data_version_number(self) -> int:
         """The events-table version this process has folded in (after catching up)."""
         self._fresh()
-        return self._events_version
+        return self._cursor.version
 
     # ---- writes -------------------------------------------------------------------------
     def create_item(self, item: WorkItem, event: Event) -> WorkItem:
@@ -192,7 +149,7 @@ class DeltaStore:
             created = dataclasses.replace(event, seq=1, payload={**event.payload, "item": keyed.to_dict()})
             return created, lambda: keyed
 
-        return self._commits.run(item.id, build)
+        return self._writes.run(item.id, build)
 
     def update_item(self, item: WorkItem, expected_version: int, event: Event) -> WorkItem:
         def build(ctx: BatchContext) -> tuple[Event, Callable[[], WorkItem]]:
@@ -204,14 +161,14 @@ class DeltaStore:
             numbered = dataclasses.replace(event, seq=self.model.next_seq(item.id))
             return numbered, lambda: self.model.items[item.id]
 
-        return self._commits.run(item.id, build)
+        return self._writes.run(item.id, build)
 
     def add_comment(self, comment: Comment, event: Event) -> Comment:
         def build(ctx: BatchContext) -> tuple[Event, Callable[[], Comment]]:
             numbered = dataclasses.replace(event, seq=self.model.next_seq(comment.item_id))
             return numbered, lambda: comment
 
-        return self._commits.run(comment.item_id, build)
+        return self._writes.run(comment.item_id, build)
 
     def set_vote(self, item_id: str, voter: str, voted: bool, event: Event) -> tuple[bool, int]:
         def build(ctx: BatchContext) -> tuple[Event | None, Callable[[], tuple[bool, int]]]:
@@ -223,86 +180,7 @@ class DeltaStore:
             numbered = dataclasses.replace(event, seq=self.model.next_seq(item_id), version=item.version)
             return numbered, lambda: (True, self.model.vote_count(item_id))
 
-        return self._commits.run(item_id, build)
-
-    # ---- the write protocol -------------------------------------------------------------
-    def _lead(self, take: Callable[[], list[WriteRequest]]) -> None:
-        """Under the writer lock, take the queued writes, build them on fresh state and commit their
-        events at once; fold them into the read model after the lock is released, so that the other
-        processes' writers need not wait for it."""
-        with self._lock.held():
-            batch = take()
-            if not self._catch_up():
-                self._reload()
-            ctx = BatchContext(self.model.max_number)
-            built = [request for request in batch if self._build(request, ctx)]
-            committed = self._commit(built) if built else None
-        if committed is not None:
-            self._publish(built, *committed)
-        for request in batch:
-            request.done.set()
-
-    @staticmethod
-    def _build(request: WriteRequest, ctx: BatchContext) -> bool:
-        try:
-            request.event, request.finish = request.build(ctx)
-        except Exception as exc:
-            request.error = exc
-            return False
-        if request.event is None:
-            request.result = request.finish()
-            return False
-        return True
-
-    def _commit(self, built: list[WriteRequest]) -> tuple[Path, Keys, int] | None:
-        """Record the intent and append the events (the commit point); None when nothing was written.
-        When the append lands after commits of another writer (its version was not the next one), those
-        commits are folded first, so no process ever skips a version."""
-        events = [request.event for request in built if request.event is not None]
-        intent: Path | None = None
-        try:
-            keys = keys_of(self.model, events)
-            intent = self._intents.record(events[0].event_id, keys)
-            fault_point("before_event")
-            with self._catchup:
-                read_version = self._events_version
-                version = self.tables[EVENTS].append_after([event_row(e) for e in events], read_version)
-            if version != read_version + 1 and not self._catch_up():
-                self._reload()
-        except (DeltaError, OSError, ValueError, StoreUnavailable) as exc:
-            if intent is not None:
-                self._intents.done(intent)
-            self._fail(built, exc)
-            return None
-        return intent, keys, version
-
-    @staticmethod
-    def _fail(built: list[WriteRequest], exc: Exception) -> None:
-        """Hand every write of the batch the error its user sees (nothing of the batch was written)."""
-        if isinstance(exc, StoreUnavailable):
-            error: StoreUnavailable = exc
-        elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            log.error("the data folder's disk is full: writes are refused until space is freed (%s)", exc)
-            error = StorageFull("The ticket store's disk is full, so nothing was saved. Your text is kept: "
-                                "try again once an administrator has freed space.")
-        else:
-            error = StoreUnavailable("The change could not be saved; nothing was written. Try again.")
-        error.__cause__ = exc
-        for request in built:
-            request.error = error
-
-    def _publish(self, built: list[WriteRequest], intent: Path, keys: Keys, version: int) -> None:
-        """Fold committed events into the read model, queue their projection, hand back the results.
-        Folding is idempotent per event, so a reader thread that already caught up on this commit from
-        the log (and maybe on later ones from other processes) loses nothing."""
-        with self._catchup:
-            for request in built:
-                self.model.apply(EventRow.of(request.event))
-            self._events_version = max(self._events_version, version)
-        fault_point("after_event")
-        self._projector.submit(intent, keys)
-        for request in built:
-            request.result = request.finish()
+        return self._writes.run(item_id, build)
 
     def flush(self) -> int:
         """Project every pending write into its table now, then run maintenance if it is due; returns the
@@ -345,7 +223,7 @@ class DeltaStore:
 
     def reload_unlocked(self) -> None:
         """Re-read every table into the read model; the caller holds `exclusive()`."""
-        self._load()
+        self._cursor.load()
 
     # ---- maintenance --------------------------------------------------------------------
     def maintain(self, retention_hours: int = 168) -> dict[str, dict[str, Any]]:
