@@ -19,7 +19,9 @@ from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemD
 from app.models.workflows import initial_states
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
-from app.store.event_registry import BadEvent, EventRow, checked_item, decode, kind_of
+from app.store.event_checks import BadEvent, checked_item, decode
+from app.store.event_history import holds, insert_in_order, without_repeats
+from app.store.event_registry import EventRow, kind_of
 from app.store.indexes import Postings, SortedIndex, TextIndex
 from app.store.read_query import run_query
 
@@ -73,7 +75,9 @@ class ReadModel:
                 self._load_item(row)
             self.comments, self.votes = comments, votes
             for item_id, rows in events.items():
-                self.events[item_id] = self._fold_history(self._unique(rows))
+                unique, dropped = without_repeats(rows)
+                self.duplicates_dropped += dropped
+                self.events[item_id] = self._fold_history(unique)
             everything = list(self.items.values())
             for index in self.indexes.values():
                 index.rebuild(everything)
@@ -85,23 +89,6 @@ class ReadModel:
             self.put_item(checked_item(row), reindex=False)
         except BadEvent as exc:
             self._quarantine("work_items", str(row.get("id")), str(row.get("id")), "item row", str(exc), None)
-
-    def _unique(self, rows: list[EventRow]) -> list[EventRow]:
-        """The rows without repeated event ids (rows arrive sorted by seq, so repeats share a seq)."""
-        out: list[EventRow] = []
-        for row in rows:
-            if out and out[-1].seq == row.seq and any(r.event_id == row.event_id for r in self._same_seq(out, row)):
-                self.duplicates_dropped += 1
-                continue
-            out.append(row)
-        return out
-
-    @staticmethod
-    def _same_seq(rows: list[EventRow], row: EventRow) -> Iterable[EventRow]:
-        for earlier in reversed(rows):
-            if earlier.seq != row.seq:
-                return
-            yield earlier
 
     def _fold_history(self, rows: list[EventRow]) -> list[EventRow]:
         """Fold one item's loaded events that the tables do not show yet (their projection was pending); the
@@ -122,28 +109,11 @@ class ReadModel:
         quarantined or already applied."""
         with self.lock:
             history = self.events.setdefault(row.item_id, [])
-            if any(r.event_id == row.event_id for r in self._same_or_later(history, row.seq)):
+            if holds(history, row) or row.event_id in self.quarantined or not self._fold(row, reindex=True):
                 return False
-            if row.event_id in self.quarantined or not self._fold(row, reindex=True):
-                return False
-            if history and history[-1].seq > row.seq:  # another writer's event numbered below ours
-                self._insert(history, row)
-            else:
-                history.append(row)
+            insert_in_order(history, row)
             self.matches.clear()
             return True
-
-    @staticmethod
-    def _same_or_later(history: list[EventRow], seq: int) -> Iterable[EventRow]:
-        for row in reversed(history):
-            if row.seq < seq:
-                return
-            yield row
-
-    @staticmethod
-    def _insert(history: list[EventRow], row: EventRow) -> None:
-        at = next(i for i, r in enumerate(history) if r.seq > row.seq)
-        history.insert(at, row)
 
     def _fold(self, row: EventRow, reindex: bool) -> bool:
         """Fold one row through its registry entry; quarantine it when it cannot be applied."""

@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from app.models import ApiToken, Comment, Event, QuarantinedRow, WorkItem
-from app.store.event_registry import BadEvent, EventRow, decode, kind_of
+from app.store.event_checks import BadEvent, decode
+from app.store.event_registry import EventRow, kind_of
 from app.store.sql_statements import EVENT_COLUMNS, ITEM_COLUMNS
 
 
