@@ -14,6 +14,7 @@ import pyarrow as pa
 from app.models import Event, ItemType, WorkItem
 from app.seed.bulk_texts import COMMENTS, NOTES, fill
 from app.services import state_machines as sm
+from app.store.event_registry import EventRow, changed_item
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -174,16 +175,15 @@ class History:
         if step is not None:
             actor = item.created_by if step.author_may and rng.random() < 0.5 else rng.choice(people.triagers)
             note = fill(rng, rng.choice(NOTES), platform=item.platform or "the platform") if step.note_label else None
-            payload, values, kind = {"from": item.state, "to": step.to_state, "note": note}, \
-                {"state": step.to_state}, "state_changed"
+            payload, kind = {"from": item.state, "to": step.to_state, "note": note}, "state_changed"
         else:
             actor = rng.choice(people.triagers)
             field = rng.choice(("assignee", "priority"))
             options = people.engineers if field == "assignee" else ["p1", "p2", "p3", "p4"]
             new = rng.choice([o for o in options if o != getattr(item, field)])
-            payload, values, kind = {"changes": {field: {"from": getattr(item, field), "to": new}}}, \
-                {field: new}, "updated"
-        item = dataclasses.replace(item, version=item.version + 1, updated_at=_moment(at), updated_by=actor, **values)
+            payload, kind = {"changes": {field: {"from": getattr(item, field), "to": new}}}, "updated"
+        # the event changes the item exactly as the read model folds it (the one event registry)
+        item = changed_item(item, EventRow("", item.id, 0, kind, "", item.version + 1, _moment(at), actor), payload)
         event_id = self._emit(item, kind, json.dumps(payload, sort_keys=True), at, actor)
         return item, Event(event_id, item.id, self._seq, kind, payload, item.version, _moment(at), actor)
 

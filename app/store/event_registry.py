@@ -84,15 +84,20 @@ def _fold_created(model: ReadModel, row: EventRow, payload: dict[str, Any], rein
 
 def _fold_change(model: ReadModel, row: EventRow, payload: dict[str, Any], reindex: bool) -> None:
     current = _existing(model, row)
+    changed = changed_item(current, row, payload)
+    if row.version > current.version:  # an older version is already in the table row we loaded
+        model.put_item(changed, reindex)
+
+
+def changed_item(current: WorkItem, row: EventRow, payload: dict[str, Any]) -> WorkItem:
+    """The item after an `updated` or `state_changed` event (also how the bulk seed plays its histories)."""
     if payload.get("item"):
         changed = checked_item(payload["item"])
     elif row.event_type == EventType.STATE_CHANGED:
         changed = dataclasses.replace(current, state=_text(payload, "to"))
     else:
         changed = dataclasses.replace(current, **_changed_values(payload))
-    if row.version > current.version:  # an older version is already in the table row we loaded
-        model.put_item(dataclasses.replace(changed, version=row.version, updated_at=row.created_at,
-                                           updated_by=row.created_by), reindex)
+    return dataclasses.replace(changed, version=row.version, updated_at=row.created_at, updated_by=row.created_by)
 
 
 def _changed_values(payload: dict[str, Any]) -> dict[str, Any]:
