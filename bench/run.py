@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("start-up (fresh process): load {load_s:.1f} s (cpu {load_cpu_s:.1f} s), RSS {rss_mb:.0f} MiB, "
               "peak {peak_rss_mb:.0f} MiB, {items} items".format(**report["startup"]))
         report["embedded"] = embedded(folder, args.samples)
+        report["integrity"] = integrity(folder)
         if not args.skip_http:
             from bench.http_run import run_http
 
@@ -89,6 +90,23 @@ def embedded(folder: Path, samples: int) -> dict[str, Any]:
     print(f"\nbench process: RSS {rss:.0f} MiB (peak {peak:.0f} MiB) after the operations above")
     store.close()
     return {"reads": reads, "writes": writes, "rss_mb": rss, "peak_rss_mb": peak}
+
+
+def integrity(folder: Path) -> dict[str, Any]:
+    """Projection lag under writes with a maintenance run in the middle; the events log beside its data."""
+    from bench.integrity import lag_under_maintenance, log_size
+
+    lag = lag_under_maintenance(folder)
+    print("\nWrites with `delta-maintain` in the middle (4 threads, 20 s): {writes} writes, p95 {write_p95_ms:.1f} ms, "
+          "max {write_max_ms:.0f} ms; maintenance {maintenance_s:.1f} s; worst projection lag "
+          "{worst_projection_lag_s:.2f} s; writer lock held {longest_writer_lock_hold_s:.2f} s, projector lock "
+          "{longest_projector_lock_hold_s:.2f} s at most".format(**lag))
+    sizes = log_size()
+    for label, figures in sizes.items():
+        print(f"events log after 2 000 writes, {label}: {figures['log_kib']:.0f} KiB log, "
+              f"{figures['live_data_kib']:.0f} KiB live data, catch-up of 200 commits "
+              f"{figures['catch_up_200_commits_ms']:.0f} ms")
+    return {"lag": lag, "log_size": sizes}
 
 
 if __name__ == "__main__":

@@ -124,11 +124,15 @@ class ReadModel:
             reason = str(exc)
         except Exception as exc:  # a fold must never take the process down: set the row aside
             reason = f"{type(exc).__name__}: {exc}"
-        self._seq_floor[row.item_id] = max(self._seq_floor.get(row.item_id, 0), row.seq if isinstance(row.seq, int)
-                                           else 0)
+        self._set_aside(row, reason)
+        return False
+
+    def _set_aside(self, row: EventRow, reason: str) -> None:
+        """Quarantine an event row; its seq is never handed out again for that item."""
+        seq = row.seq if isinstance(row.seq, int) else 0
+        self._seq_floor[row.item_id] = max(self._seq_floor.get(row.item_id, 0), seq)
         created = row.created_at if isinstance(row.created_at, dt.datetime) else None
         self._quarantine("work_item_events", row.event_id, row.item_id, str(row.event_type), reason, created)
-        return False
 
     def _quarantine(self, table: str, row_id: str, item_id: str, kind: str, reason: str,
                     created_at: dt.datetime | None) -> None:
@@ -220,8 +224,7 @@ class ReadModel:
             return Event(row.event_id, row.item_id, row.seq, row.event_type, decode(row), row.version,
                          row.created_at, row.created_by)
         except BadEvent as exc:
-            created = row.created_at if isinstance(row.created_at, dt.datetime) else None
-            self._quarantine("work_item_events", row.event_id, row.item_id, str(row.event_type), str(exc), created)
+            self._set_aside(row, str(exc))
             return None
 
     def voted_by(self, voter: str) -> set[str]:
