@@ -60,8 +60,12 @@ def checked_item(data: Any) -> WorkItem:
         raise BadEvent(f"the item cannot be read ({exc})") from None
     texts = (item.id, item.key, item.item_type, item.title, item.description, item.state, item.priority,
              item.created_by, item.updated_by)
+    optional = (item.platform, item.assignee, item.severity, item.impact, item.problem, item.proposed_benefit,
+                item.justification)
     if not all(isinstance(t, str) for t in texts) or not isinstance(item.version, int):
         raise BadEvent("the item has a missing or mistyped field")
+    if not all(isinstance(t, str | None) for t in optional) or not isinstance(item.needed_by, dt.date | None):
+        raise BadEvent("the item has a mistyped optional field")
     if not all(isinstance(t, dt.datetime) and t.tzinfo for t in (item.created_at, item.updated_at)):
         raise BadEvent("the item's timestamps are not UTC times")
     prefix, _, number = item.key.rpartition("-")

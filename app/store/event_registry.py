@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -43,10 +42,6 @@ class EventRow(NamedTuple):
     def of(cls, event: Event) -> EventRow:
         return cls(event.event_id, event.item_id, event.seq, event.event_type, event.payload_json(),
                    event.version, event.created_at, event.created_by)
-
-    def to_event(self) -> Event:
-        return Event(self.event_id, self.item_id, self.seq, self.event_type, json.loads(self.payload),
-                     self.version, self.created_at, self.created_by)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -115,6 +110,8 @@ def _changed_values(payload: dict[str, Any]) -> dict[str, Any]:
             raise BadEvent("payload.changes.needed_by is not a date") from None
     if any(not isinstance(values[n], str) for n in ("title", "state", "priority") if n in values):
         raise BadEvent("a required text field is changed to a non-text value")
+    if any(not isinstance(v, str | None) for n, v in values.items() if n not in ("needed_by", "updated_at")):
+        raise BadEvent("a text field is changed to a value that is not text")
     return values
 
 

@@ -27,6 +27,8 @@ BAD_ROWS = {
     "unknown event type": ("ITEM", "exploded", "{}"),
     "comment without a body": ("ITEM", "commented", '{"text": "hi"}'),
     "change of an unknown field": ("ITEM", "updated", json.dumps({"changes": {"owner": {"from": None, "to": "x"}}})),
+    "assignee that is not text": ("ITEM", "updated", json.dumps({"changes": {"assignee": {"from": None,
+                                                                                         "to": {"x": 1}}}})),
 }
 
 
@@ -55,6 +57,7 @@ def test_bad_rows_are_quarantined_and_every_new_process_still_starts_and_serves(
         reasons = " | ".join(row.reason for row in listed)
         assert "unknown item" in reasons and "UTF-8" in reasons and "not JSON" in reasons
         assert "unknown event type" in reasons and "body" in reasons and "unknown fields" in reasons
+        assert "not text" in reasons
     reopened = DeltaStore(data)
     assert reopened.flush() >= 0 and reopened.maintain(retention_hours=0)["work_item_events"]["version"] > 0
     WorkItemService(reopened, PLATFORMS).comment(TRIAGER, item.id, "and writes still work")
@@ -88,9 +91,9 @@ def test_the_admin_page_and_the_cli_list_quarantined_rows(tmp_path: Path) -> Non
     page = client.get("/admin/quarantine", headers={"X-Forwarded-Email": ADMIN.id})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "6 rows set aside" in html and "bad-0" in html and "unknown item" in html
+    assert f"{len(BAD_ROWS)} rows set aside" in html and "bad-0" in html and "unknown item" in html
     assert client.get("/admin/quarantine", headers={"X-Forwarded-Email": REPORTER.id}).status_code == 403
     result = app.test_cli_runner().invoke(args=["quarantine", "--as", ADMIN.id])
     assert result.exit_code == 0, result.output
     listed = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert {row["row_id"] for row in listed} == {f"bad-{n}" for n in range(6)}
+    assert {row["row_id"] for row in listed} == {f"bad-{n}" for n in range(len(BAD_ROWS))}
