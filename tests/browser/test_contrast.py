@@ -144,6 +144,8 @@ PAGES = {
     "status-signed-in": ("/status", True), "roadmap-signed-in": ("/roadmap", True),
     "work-items": ("/work-items", True), "detail-incident": ("/work-items/{incident}", True),
     "detail-improvement": ("/work-items/{improvement}", True), "new": ("/work-items/new", True),
+    "docs": ("/docs", False), "doc-tables": ("/docs/filing-incidents", False), "doc-code": ("/docs/embedding", False),
+    "glossary": ("/glossary#severity", False), "sign-in": ("/sign-in", False),
 }
 
 
