@@ -111,7 +111,7 @@ def open_page(new_context: Callable[..., BrowserContext], theme: str, width: str
 def blocking_violations(page: Page) -> list[dict[str, Any]]:
     """axe.run() on the whole page; the violations of impact serious or critical."""
     if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make assets` (npm install) first")
+        pytest.fail(f"{AXE} is missing: run `npm install` (make setup does it on a fresh clone)")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
