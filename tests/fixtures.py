@@ -36,11 +36,12 @@ from flask.testing import FlaskClient
 import app as deltadesk
 from app.services import clock as app_clock
 
-USERS: dict[str, tuple[str, ...]] = {
-    "admin": ("root@example.com", "admin@example.com"),
-    "triager": ("alice@example.com", "triager@example.com"),
-    "reporter": ("bob@example.com", "reporter@example.com", "other@example.com"),
-    "viewer": ("auditor@example.com", "viewer@example.com"),
+USERS: dict[str, tuple[str, ...]] = {  # the web tests' demo users, the API tests' users, the unit tests' actors
+    "admin": ("root@example.com", "admin@example.com", "ada@example.com"),
+    "triager": ("alice@example.com", "triager@example.com", "tess@example.com"),
+    "reporter": ("bob@example.com", "reporter@example.com", "other@example.com", "rita@example.com",
+                 "otto@example.com"),
+    "viewer": ("auditor@example.com", "viewer@example.com", "vic@example.com"),
 }
 RBAC = 'default_role = "reporter"\n[roles]\n' + "".join(f"{role} = {json.dumps(list(emails))}\n"
                                                        for role, emails in USERS.items())

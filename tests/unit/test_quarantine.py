@@ -6,15 +6,16 @@ everything else around it (issue #11: one `updated` event for an unknown item st
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from app.services.admin import AdminService
 from app.services.errors import Forbidden
 from app.services.work_items import WorkItemService
 from app.store.base import ItemQuery
-from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.unit import foreign_writers
 from tests.unit.conftest import ADMIN, PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
@@ -76,13 +77,11 @@ def test_only_admins_see_the_quarantine(tmp_path: Path) -> None:
         AdminService(open_store(tmp_path / "data")).quarantined(TRIAGER)
 
 
-def test_the_admin_page_and_the_cli_list_quarantined_rows(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    rbac = tmp_path / "rbac.toml"
-    rbac.write_text('default_role = "reporter"\n[roles]\nadmin = ["ada@example.com"]\n')
+def test_the_admin_page_and_the_cli_list_quarantined_rows(tmp_path: Path, make_app: Callable[..., Flask]) -> None:
+    data = tmp_path / "data"  # make_app's DATA_DIR
     item = WorkItemService(open_store(data), PLATFORMS).create(REPORTER, incident())
     _write_bad_rows(data, item.id)
-    app = create_app({"DATA_DIR": str(data), "AUTH_MODE": "proxy", "RBAC_FILE": str(rbac)})
+    app = make_app(AUTH_MODE="proxy")  # the shared RBAC file: ADMIN is an admin
     client = app.test_client()
     page = client.get("/admin/quarantine", headers={"X-Forwarded-Email": ADMIN.id})
     assert page.status_code == 200
