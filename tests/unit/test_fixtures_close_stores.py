@@ -46,21 +46,50 @@ def test_make_app_closes_its_stores(make_app):
 def test_create_app_from_the_fixtures_closes_its_store(tmp_path):
     create_app({"DATA_DIR": str(tmp_path / "data")})
 '''
+MODULE_SCOPED = '''
+import pytest
+
+from app.store.delta_store import DeltaStore
 
 
-def test_a_test_that_leaves_store_threads_running_fails(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory):
+    return DeltaStore(tmp_path_factory.mktemp("data"))  # never closed
+
+
+def test_one(shared_store):
+    shared_store.model
+
+
+def test_two(shared_store):
+    shared_store.model
+'''
+
+
+def _inner_pytest(tmp_path: Path, source: str) -> tuple[int, str]:
     inner = tmp_path / "inner"
     inner.mkdir()
     (inner / "conftest.py").write_text('pytest_plugins = ["tests.fixtures"]\n')
-    (inner / "test_inner.py").write_text(INNER)
+    (inner / "test_inner.py").write_text(source)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", str(inner)],
                          cwd=inner, env=env, capture_output=True, text=True, timeout=300)
-    out = run.stdout + run.stderr
-    assert run.returncode == 1, out
+    return run.returncode, run.stdout + run.stderr
+
+
+def test_a_test_that_leaves_store_threads_running_fails(tmp_path: Path) -> None:
+    returncode, out = _inner_pytest(tmp_path, INNER)
+    assert returncode == 1, out
     assert "6 passed, 1 error" in out, out  # the leaking test errors at teardown, every other one passes
     assert "ERROR at teardown of test_a_leaking_test" in out, out
     assert "2 store thread(s) outlived the test: delta-follower, delta-maintainer" in out, out
+
+
+def test_a_broader_fixture_may_keep_its_store_across_tests_but_must_close_it(tmp_path: Path) -> None:
+    returncode, out = _inner_pytest(tmp_path, MODULE_SCOPED)
+    assert "2 passed" in out and "error" not in out, out
+    assert returncode == 1, out
+    assert "store threads still running at the end of the session: delta-follower, delta-maintainer" in out, out
 
 
 def test_make_app_closes_the_stores_it_opened(make_app) -> None:
