@@ -6,16 +6,12 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from tests.fixtures import RBAC  # the shared RBAC file: these viewer, triager and admin are in it
+
+__all__ = ["ADMIN", "OTHER", "RBAC", "REPORTER", "TRIAGER", "VIEWER", "Api", "error_of"]
+
 VIEWER, REPORTER, OTHER, TRIAGER, ADMIN = (
     "viewer@example.com", "reporter@example.com", "other@example.com", "triager@example.com", "admin@example.com")
-
-RBAC = f"""
-default_role = "reporter"
-[roles]
-viewer = ["{VIEWER}"]
-triager = ["{TRIAGER}"]
-admin = ["{ADMIN}"]
-"""
 
 
 class Api:

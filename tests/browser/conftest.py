@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.models import Actor, Role
-from tests.web.helpers import RBAC
+from tests.fixtures import RBAC, close_app
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'self'")
@@ -39,7 +39,7 @@ def _seed(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root = tmp_path_factory.mktemp("browser")
     (root / "rbac.toml").write_text(RBAC)
     app = create_app({"DATA_DIR": str(root / "data"), "RBAC_FILE": str(root / "rbac.toml"), "AUTH_MODE": "dev",
@@ -51,7 +51,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         return response
 
     _seed(app)
-    return app
+    yield app
+    close_app(app)
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.web.body_limit import init_body_limit
+from tests.fixtures import RBAC
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTER = "rita@example.com"
@@ -36,7 +37,7 @@ def _free_port() -> int:
 
 
 def _settings(folder: Path) -> dict[str, str]:
-    (folder / "rbac.toml").write_text('default_role = "reporter"\n')
+    (folder / "rbac.toml").write_text(RBAC)
     return {"DATA_DIR": str(folder / "data"), "AUTH_MODE": "proxy", "SECRET_KEY": "e2e-secret",
             "RBAC_FILE": str(folder / "rbac.toml"), "USE_MOCK_DATA": "0", "LOG_LEVEL": "WARNING",
             "RATELIMIT_ENABLED": "0", "MAX_CONTENT_LENGTH": str(LIMIT)}

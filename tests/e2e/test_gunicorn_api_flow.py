@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures import RBAC
+
 ROOT = Path(__file__).resolve().parents[2]
-REPORTER, TRIAGER = "rita@example.com", "tom@example.com"
+REPORTER, TRIAGER = "rita@example.com", "tess@example.com"  # roles from the shared RBAC file
 
 
 def _free_port() -> int:
@@ -51,7 +53,7 @@ class Http:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Http]:
     folder = tmp_path_factory.mktemp("e2e")
-    (folder / "rbac.toml").write_text(f'default_role = "reporter"\n[roles]\ntriager = ["{TRIAGER}"]\n')
+    (folder / "rbac.toml").write_text(RBAC)
     port = _free_port()
     env = {**os.environ, "DATA_DIR": str(folder / "data"), "AUTH_MODE": "proxy", "SECRET_KEY": "e2e-secret",
            "RBAC_FILE": str(folder / "rbac.toml"), "USE_MOCK_DATA": "0", "LOG_LEVEL": "WARNING"}

@@ -1,4 +1,5 @@
-"""Fixtures for the portal tests: a real app over Delta tables in a temp dir, a controllable clock."""
+"""Fixtures for the portal tests: the shared make_app/app/client (tests/fixtures.py) with the portal's settings,
+and a controllable clock."""
 
 from __future__ import annotations
 
@@ -7,32 +8,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from app import create_app
 from app.services.portal import PortalService
 from app.services.work_items import WorkItemService
+from tests.fixtures import _store_of
 from tests.portal.support import ORIGIN, PLATFORMS, Clock
 
 
 @pytest.fixture()
-def make_app(tmp_path: Any) -> Callable[..., Flask]:
+def make_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
     def build(**overrides: Any) -> Flask:
-        settings = {"DATA_DIR": str(tmp_path / "data"), "PLATFORMS": ",".join(PLATFORMS),
-                    "EMBED_ALLOWED_ORIGINS": ORIGIN, "SECRET_KEY": "test-secret"}
-        settings.update(overrides)
-        return create_app(settings)
+        return make_app(**{"PLATFORMS": ",".join(PLATFORMS), "EMBED_ALLOWED_ORIGINS": ORIGIN,
+                           "SECRET_KEY": "test-secret", **overrides})
     return build
-
-
-@pytest.fixture()
-def app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app()
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture()
@@ -43,7 +31,7 @@ def clock() -> Clock:
 @pytest.fixture()
 def items(app: Flask, clock: Clock) -> WorkItemService:
     """The work item service over the app's store, on the test clock."""
-    return WorkItemService(app.extensions["dd_store"], PLATFORMS, clock=clock)
+    return WorkItemService(_store_of(app), PLATFORMS, clock=clock)
 
 
 @pytest.fixture()

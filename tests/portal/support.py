@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from app.models import Actor, Role, WorkItem
 from app.services.work_items import WorkItemService
+from tests import fixtures
 
 PLATFORMS = ["sql-warehouse", "kafka", "airflow"]
 TRIAGER = Actor("tina@example.com", Role.TRIAGER)
@@ -42,11 +43,8 @@ def move(items: WorkItemService, item: WorkItem, *states: str, actor: Actor = TR
 
 
 def sign_in(client: FlaskClient, user: str = REPORTER.id) -> str:
-    """Dev sign-in through the session; returns the session's CSRF token."""
-    with client.session_transaction() as session:
-        session["user"] = user
-        session["csrf_token"] = "csrf-test-token"
-    return "csrf-test-token"
+    """Dev sign-in through the session (tests/fixtures.py); returns the session's CSRF token."""
+    return fixtures.csrf_token(fixtures.sign_in(client, user))
 
 
 def improvement(items: WorkItemService, title: str) -> WorkItem:

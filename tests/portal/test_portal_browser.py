@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.config import ROOT
+from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.portal.support import PLATFORMS, REPORTER, incident, move
 
 pytestmark = pytest.mark.browser

@@ -10,6 +10,7 @@ import pytest
 from app.models import Actor, Role
 from app.services.work_items import WorkItemService
 from app.store.delta_store import DeltaStore
+from tests.fixtures import close_at_teardown
 
 PLATFORMS = ["spark", "kafka", "airflow"]
 REPORTER = Actor("rita@example.com", Role.REPORTER)
@@ -29,6 +30,11 @@ def store(tmp_path: Path) -> Iterator[DeltaStore]:
 @pytest.fixture
 def service(store: DeltaStore) -> WorkItemService:
     return WorkItemService(store, PLATFORMS)
+
+
+def open_store(data_dir: str | Path) -> DeltaStore:
+    """A DeltaStore (a process of its own, for the test) that is closed when the test ends."""
+    return close_at_teardown(DeltaStore(data_dir))
 
 
 def incident(**extra: object) -> dict[str, object]:

@@ -12,6 +12,7 @@ from app.seed.bulk_data import Sizes, seed_large
 from app.store.delta_store import DeltaStore
 from app.store.event_registry import EventRow
 from app.store.read_model import ReadModel
+from tests.unit.conftest import open_store
 
 PLATFORMS = ["sql-warehouse", "kafka", "airflow", "mlflow"]
 
@@ -32,7 +33,7 @@ def _model_state(model: ReadModel) -> tuple:
     Sizes(items=25, events=25, comments=10, votes=40),      # only created events: nothing else fits
 ])
 def test_seed_large_writes_a_consistent_store(tmp_path, sizes: Sizes) -> None:
-    store = DeltaStore(tmp_path)
+    store = open_store(tmp_path)
     message = seed_large(store, PLATFORMS, sizes)
     assert f"Seeded {sizes.items} work items" in message
     rows = _tables(store)
@@ -64,7 +65,7 @@ def test_seed_large_writes_a_consistent_store(tmp_path, sizes: Sizes) -> None:
 
 def test_folding_the_events_gives_the_rows_written(tmp_path) -> None:
     """Replaying every event through the read model reproduces the items, comments and votes."""
-    store = DeltaStore(tmp_path)
+    store = open_store(tmp_path)
     seed_large(store, PLATFORMS, Sizes(items=40, events=800, comments=150, votes=300))
     folded = ReadModel()
     events = sorted(_tables(store)["work_item_events"], key=lambda e: (e["item_id"], e["seq"]))
@@ -75,9 +76,9 @@ def test_folding_the_events_gives_the_rows_written(tmp_path) -> None:
 
 
 def test_reload_equals_the_model_in_memory(tmp_path) -> None:
-    store = DeltaStore(tmp_path)
+    store = open_store(tmp_path)
     seed_large(store, PLATFORMS, Sizes(items=60, events=300, comments=200, votes=900))
-    reopened = DeltaStore(tmp_path)
+    reopened = open_store(tmp_path)
     assert _model_state(reopened.model) == _model_state(store.model)
     assert reopened.model.max_number == store.model.max_number
     types = collections.Counter(it.item_type for it in store.model.items.values())

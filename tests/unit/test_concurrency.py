@@ -8,9 +8,8 @@ from pathlib import Path
 
 from app.services.errors import VersionConflict
 from app.services.work_items import WorkItemService
-from app.store.delta_store import DeltaStore
 from tests.unit import race_workers
-from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
+from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
 SPAWN = multiprocessing.get_context("spawn")  # delta-rs cannot survive a fork
 
@@ -40,7 +39,7 @@ def test_threads_with_the_same_expected_version_exactly_one_wins(service: WorkIt
 
 def test_processes_with_the_same_expected_version_exactly_one_wins(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
-    seed = WorkItemService(DeltaStore(data), PLATFORMS)
+    seed = WorkItemService(open_store(data), PLATFORMS)
     item = seed.create(REPORTER, incident())
     barrier, results = SPAWN.Barrier(4), SPAWN.Queue()
     procs = [SPAWN.Process(target=race_workers.race_transition, args=(data, item.id, "triaged", barrier, results))
@@ -52,7 +51,7 @@ def test_processes_with_the_same_expected_version_exactly_one_wins(tmp_path: Pat
         p.join(timeout=60)
         assert p.exitcode == 0
     assert sorted(kind for kind, _ in outcomes) == ["conflict", "conflict", "conflict", "won"]
-    fresh = WorkItemService(DeltaStore(data), PLATFORMS)
+    fresh = WorkItemService(open_store(data), PLATFORMS)
     assert fresh.get(item.id, None).item.version == 2
     assert [e.event_type for e in fresh.events(item.id, None)] == ["created", "state_changed"]
     assert seed.get(item.id, None).item.state == "triaged", "a running store sees other processes' writes"
@@ -60,7 +59,7 @@ def test_processes_with_the_same_expected_version_exactly_one_wins(tmp_path: Pat
 
 def test_concurrent_creates_in_processes_get_unique_keys(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
-    DeltaStore(data)
+    open_store(data)
     barrier, results = SPAWN.Barrier(3), SPAWN.Queue()
     procs = [SPAWN.Process(target=race_workers.race_create, args=(data, 4, barrier, results)) for _ in range(3)]
     for p in procs:
@@ -69,4 +68,4 @@ def test_concurrent_creates_in_processes_get_unique_keys(tmp_path: Path) -> None
     for p in procs:
         p.join(timeout=60)
     assert sorted(keys, key=lambda k: int(k.split("-")[1])) == [f"INC-{n}" for n in range(1, 13)]
-    assert DeltaStore(data).model.max_number["incident"] == 12
+    assert open_store(data).model.max_number["incident"] == 12

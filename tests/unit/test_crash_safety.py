@@ -13,7 +13,7 @@ from app.services.work_items import WorkItemService
 from app.store.delta_store import DeltaStore
 from app.store.delta_tables import read_table
 from tests.unit import race_workers
-from tests.unit.conftest import PLATFORMS, REPORTER, incident
+from tests.unit.conftest import PLATFORMS, REPORTER, incident, open_store
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -47,7 +47,7 @@ def test_crash_after_event_is_finished_on_next_start(seeded: tuple[str, str]) ->
     assert _crash(data, "transition", item_id, "after_event") == 70
     assert [r["state"] for r in _rows(data, "work_items")] == ["new"], "the table change never happened"
     assert os.listdir(f"{data}/_intents"), "the intent survived the crash"
-    service = WorkItemService(DeltaStore(data), PLATFORMS)
+    service = WorkItemService(open_store(data), PLATFORMS)
     item = service.get(item_id, None).item
     assert (item.state, item.version) == ("triaged", 2)
     assert [e.event_type for e in service.events(item_id, None)] == ["created", "state_changed"]
@@ -57,7 +57,7 @@ def test_crash_after_event_is_finished_on_next_start(seeded: tuple[str, str]) ->
 
 def test_running_process_sees_the_change_and_its_projector_adopts_it(seeded: tuple[str, str]) -> None:
     data, item_id = seeded
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     assert _crash(data, "comment", item_id, "after_event") == 70
     detail = service.detail(item_id, None)
@@ -73,7 +73,7 @@ def test_running_process_sees_the_change_and_its_projector_adopts_it(seeded: tup
 def test_crash_before_event_writes_nothing(seeded: tuple[str, str], action: str) -> None:
     data, item_id = seeded
     assert _crash(data, action, item_id, "before_event") == 70
-    service = WorkItemService(DeltaStore(data), PLATFORMS)
+    service = WorkItemService(open_store(data), PLATFORMS)
     assert [e.event_type for e in service.events(item_id, None)] == ["created"]
     assert service.list(None, {}).total == 1
     assert len(_rows(data, "work_item_events")) == 1
@@ -85,7 +85,7 @@ def test_recovery_is_idempotent_when_the_crash_came_after_the_change(seeded: tup
     data, item_id = seeded
     assert _crash(data, action, item_id, "after_projection") == 70
     assert os.listdir(f"{data}/_intents")
-    service = WorkItemService(DeltaStore(data), PLATFORMS)
+    service = WorkItemService(open_store(data), PLATFORMS)
     tables = {"create": "work_items", "vote": "work_item_votes", "comment": "work_item_comments"}
     expected = 2 if action == "create" else 1
     assert len(_rows(data, tables[action])) == expected, "recovery did not duplicate the row"

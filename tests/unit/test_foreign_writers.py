@@ -17,10 +17,9 @@ from deltalake import DeltaTable
 from app.services.errors import StoreUnavailable
 from app.services.work_items import WorkItemService
 from app.store import blind_append
-from app.store.delta_store import DeltaStore
 from app.store.delta_tables import read_table
 from tests.unit import foreign_writers
-from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
+from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
 SPAWN = multiprocessing.get_context("spawn")  # delta-rs cannot survive a fork
 
@@ -38,7 +37,7 @@ def _wait_for(check, seconds: float = 15.0) -> bool:
 
 def test_maintenance_runs_in_two_processes_beside_writes_never_duplicate_an_event(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     item = WorkItemService(store, PLATFORMS).create(REPORTER, incident())
     workers = [SPAWN.Process(target=foreign_writers.comment_for, args=(str(data), item.id, 150))]
     workers += [SPAWN.Process(target=foreign_writers.maintain_for, args=(str(data), 8.0)) for _ in range(2)]
@@ -51,19 +50,19 @@ def test_maintenance_runs_in_two_processes_beside_writes_never_duplicate_an_even
         assert worker.exitcode == 0
     rows = _events(data)
     assert len(rows) == len({r["event_id"] for r in rows}) == 151, "every event once in the table"
-    fresh = DeltaStore(data)
+    fresh = open_store(data)
     assert [e.event_type for e in fresh.events_for(item.id)].count("created") == 1
     assert len(fresh.get_detail(item.id, None).comments) == 150
 
 
 def test_readers_drop_event_rows_that_appear_twice_and_count_them(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    service = WorkItemService(DeltaStore(data), PLATFORMS)
+    service = WorkItemService(open_store(data), PLATFORMS)
     item = service.create(REPORTER, incident())
     service.comment(TRIAGER, item.id, "once")
     doubled = [r for r in _events(data) if r["event_type"] == "commented"]
     foreign_writers.append_events(str(data / "work_item_events"), doubled)  # as a doubled compaction left it
-    fresh = DeltaStore(data)
+    fresh = open_store(data)
     assert [c.body for c in fresh.get_detail(item.id, None).comments] == ["once"]
     assert [e.event_type for e in fresh.events_for(item.id)] == ["created", "commented"]
     assert fresh.model.duplicates_dropped == 1
@@ -72,7 +71,7 @@ def test_readers_drop_event_rows_that_appear_twice_and_count_them(tmp_path: Path
 def test_an_append_landing_between_our_catch_up_and_our_commit_is_folded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     store._closed.set()  # no follower: only the write path may fold the other writer's commit
@@ -90,9 +89,9 @@ def test_an_append_landing_between_our_catch_up_and_our_commit_is_folded(
 
 def test_every_process_shows_a_jobs_events_written_under_load(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    first = DeltaStore(data)
+    first = open_store(data)
     item = WorkItemService(first, PLATFORMS).create(REPORTER, incident())
-    second = DeltaStore(data)
+    second = open_store(data)
     events_path = str(data / "work_item_events")
     workers = [SPAWN.Process(target=foreign_writers.comment_for, args=(str(data), item.id, 60)),
                SPAWN.Process(target=foreign_writers.comment_events, args=(events_path, item.id, 9, 1000))]
@@ -113,7 +112,7 @@ def test_every_process_shows_a_jobs_events_written_under_load(tmp_path: Path) ->
 
 def test_a_constraint_added_while_the_app_runs_is_honoured_on_the_next_write(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     service.comment(TRIAGER, item.id, "before the rule")  # the blind append is in use
@@ -124,15 +123,15 @@ def test_a_constraint_added_while_the_app_runs_is_honoured_on_the_next_write(tmp
     service.comment(TRIAGER, item.id, "after the rule")  # allowed rows still go in, through delta-rs
     rows = _events(data)
     assert not [r for r in rows if r["event_type"] == "voted"], "no row violating the constraint was written"
-    assert DeltaStore(data).get_detail(item.id, None).vote_count == 0
-    assert [c.body for c in DeltaStore(data).get_detail(item.id, None).comments] == ["before the rule",
+    assert open_store(data).get_detail(item.id, None).vote_count == 0
+    assert [c.body for c in open_store(data).get_detail(item.id, None).comments] == ["before the rule",
                                                                                     "after the rule"]
 
 
 def test_a_constraint_committed_during_our_append_is_never_written_past(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     real_append = blind_append.append
@@ -151,7 +150,7 @@ def test_a_constraint_committed_during_our_append_is_never_written_past(
 
 def test_a_column_invariant_added_by_another_writer_is_checked(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     events = data / "work_item_events"

@@ -17,7 +17,7 @@ from app.services.work_items import WorkItemService
 from app.store import delta_log, maintenance
 from app.store.delta_store import DeltaStore
 from app.store.delta_tables import read_table
-from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
+from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
 
 def _kept_versions(table: Path) -> list[int]:
@@ -30,7 +30,7 @@ def test_the_oldest_kept_version_opens_and_its_change_feed_reads_after_trims_and
     monkeypatch.setattr(delta_log, "KEEP_COMMITS", 20)
     monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 40)
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     for n in range(200):
@@ -53,7 +53,7 @@ def test_the_oldest_kept_version_opens_and_its_change_feed_reads_after_trims_and
 def test_vacuum_runs_on_its_own_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 5)
     monkeypatch.setattr(maintenance, "VACUUM_EVERY_SECONDS", 0.0)
-    store = DeltaStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     vacuumed: list[tuple[str, int]] = []
     monkeypatch.setattr(store._maintainer, "_vacuum", lambda name, hours: vacuumed.append((name, hours)) or 0)
     service = WorkItemService(store, PLATFORMS)
@@ -74,7 +74,7 @@ def test_a_data_dir_that_is_a_url_is_refused_with_a_message(tmp_path: Path) -> N
 
 def test_a_full_disk_refuses_the_write_with_storage_full_and_writes_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = DeltaStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     store.flush()  # the create's rows are projected: any intent left below is the refused write's
@@ -87,7 +87,7 @@ def test_a_full_disk_refuses_the_write_with_storage_full_and_writes_nothing(
         service.comment(TRIAGER, item.id, "kept in the form")
     assert refused.value.status == 507 and "disk is full" in refused.value.message
     monkeypatch.undo()
-    assert DeltaStore(tmp_path / "data").get_detail(item.id, None).comments == []
+    assert open_store(tmp_path / "data").get_detail(item.id, None).comments == []
     assert not list((tmp_path / "data" / "_intents").glob("*.json")), "no intent left for a write that never was"
 
 
@@ -99,7 +99,7 @@ def test_the_log_is_never_trimmed_past_a_live_reader_and_is_once_it_is_gone(
     monkeypatch.setattr(delta_log, "KEEP_COMMITS", 10)
     monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 30)
     data = tmp_path / "data"
-    store = DeltaStore(data)
+    store = open_store(data)
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     reader = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # a stalled reader

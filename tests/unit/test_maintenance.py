@@ -11,23 +11,22 @@ from deltalake import DeltaTable, write_deltalake
 
 from app.services.work_items import WorkItemService
 from app.store import delta_log, maintenance
-from app.store.delta_store import DeltaStore
-from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident
+from tests.unit.conftest import PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
 
 def test_maintain_compacts_and_keeps_every_row(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    writer = WorkItemService(DeltaStore(data), PLATFORMS)
-    reader = DeltaStore(data)
+    writer = WorkItemService(open_store(data), PLATFORMS)
+    reader = open_store(data)
     ids = [writer.create(REPORTER, incident(title=f"item {n}")).id for n in range(5)]
     for item_id in ids:
         writer.comment(TRIAGER, item_id, "looking")
     files_before = len(DeltaTable(str(data / "work_item_events")).file_uris())
-    report = DeltaStore(data).maintain(retention_hours=0)
+    report = open_store(data).maintain(retention_hours=0)
     assert report["work_item_events"]["files_removed"] >= 2
     assert len(DeltaTable(str(data / "work_item_events")).file_uris()) < files_before
     writer.comment(TRIAGER, ids[0], "after maintenance")
-    fresh = WorkItemService(DeltaStore(data), PLATFORMS)
+    fresh = WorkItemService(open_store(data), PLATFORMS)
     assert fresh.list(None, {}).total == 5
     assert len(fresh.events(ids[0], None)) == 3
     detail = WorkItemService(reader, PLATFORMS).detail(ids[0], None)
@@ -35,7 +34,7 @@ def test_maintain_compacts_and_keeps_every_row(tmp_path: Path) -> None:
 
 
 def test_cli_command_prints_a_report(tmp_path: Path) -> None:
-    from app import create_app
+    from tests.fixtures import create_app  # the app's store is closed when the test ends
 
     app = create_app({"DATA_DIR": str(tmp_path / "data")})
     result = app.test_cli_runner().invoke(args=["delta-maintain", "--retention-hours", "0"])
@@ -48,8 +47,8 @@ def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_every
     monkeypatch.setattr(delta_log, "KEEP_COMMITS", 10)
     monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 50)
     data = tmp_path / "data"
-    store = DeltaStore(data)
-    lagging = DeltaStore(data)
+    store = open_store(data)
+    lagging = open_store(data)
     lagging._closed.set()  # a suspended process: no follower, no requests, until the end
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
@@ -65,13 +64,13 @@ def test_the_events_log_and_files_stay_small_and_lagging_readers_still_see_every
     assert (log_dir / f"{events.version() - 5:020d}.json").exists(), "recent entries stay for readers"
     detail = WorkItemService(lagging, PLATFORMS).detail(item.id, None)
     assert len(detail.comments) == 250 and detail.events[-1].payload["body"] == "note 249"
-    assert len(WorkItemService(DeltaStore(data), PLATFORMS).detail(item.id, None).comments) == 250
+    assert len(WorkItemService(open_store(data), PLATFORMS).detail(item.id, None).comments) == 250
 
 
 def test_an_idle_process_keeps_up_with_other_writers_without_any_request(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    idle = DeltaStore(data)
-    item = WorkItemService(DeltaStore(data), PLATFORMS).create(REPORTER, incident(title="written elsewhere"))
+    idle = open_store(data)
+    item = WorkItemService(open_store(data), PLATFORMS).create(REPORTER, incident(title="written elsewhere"))
     deadline = time.monotonic() + 10
     while item.id not in idle.model.items and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -104,7 +103,7 @@ def test_projections_keep_moving_while_the_events_table_is_compacted(
     import threading
 
     monkeypatch.setattr(maintenance, "MAINTAIN_EVERY", 1)
-    store = DeltaStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     service = WorkItemService(store, PLATFORMS)
     item = service.create(REPORTER, incident())
     compacting, release = threading.Event(), threading.Event()

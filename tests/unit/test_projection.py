@@ -7,7 +7,7 @@ from deltalake import DeltaTable
 from app.services.work_items import WorkItemService
 from app.store.delta_store import DeltaStore
 from app.store.delta_tables import read_table
-from tests.unit.conftest import OTHER, REPORTER, TRIAGER, incident
+from tests.unit.conftest import OTHER, REPORTER, TRIAGER, incident, open_store
 
 
 def _rows(store: DeltaStore, table: str) -> list[dict]:
@@ -45,13 +45,13 @@ def test_a_fresh_process_reads_what_the_tables_and_events_say(service: WorkItemS
     service.comment(OTHER, item.id, "first")
     service.vote(OTHER, item.id)
     store.flush()
-    reopened = WorkItemService(DeltaStore(store.root), ["spark"])
+    reopened = WorkItemService(open_store(store.root), ["spark"])
     detail = reopened.detail(item.id, OTHER)
     assert (detail.view.vote_count, detail.view.my_vote, [c.body for c in detail.comments]) == (1, True, ["first"])
 
 
 def test_another_process_writes_are_read_from_the_log(service: WorkItemService, store: DeltaStore) -> None:
-    reader = DeltaStore(store.root)
+    reader = open_store(store.root)
     item = service.create(REPORTER, incident())
     service.comment(OTHER, item.id, "from the writer")
     seen = reader.data_version_number()

@@ -6,18 +6,18 @@ everything else around it (issue #11: one `updated` event for an unknown item st
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from app import create_app
 from app.services.admin import AdminService
 from app.services.errors import Forbidden
 from app.services.work_items import WorkItemService
 from app.store.base import ItemQuery
-from app.store.delta_store import DeltaStore
 from tests.unit import foreign_writers
-from tests.unit.conftest import ADMIN, PLATFORMS, REPORTER, TRIAGER, incident
+from tests.unit.conftest import ADMIN, PLATFORMS, REPORTER, TRIAGER, incident, open_store
 
 BAD_ROWS = {
     "update of an unknown item": ("no-such-item", "updated",
@@ -41,13 +41,13 @@ def _write_bad_rows(data: Path, item_id: str) -> None:
 
 def test_bad_rows_are_quarantined_and_every_new_process_still_starts_and_serves(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    running = DeltaStore(data)
+    running = open_store(data)
     service = WorkItemService(running, PLATFORMS)
     item = service.create(REPORTER, incident())
     service.comment(TRIAGER, item.id, "a good comment")
     _write_bad_rows(data, item.id)
     service.comment(TRIAGER, item.id, "written after the bad rows")  # the running process catches up past them
-    for store in (running, DeltaStore(data)):  # a process already running, and one started after
+    for store in (running, open_store(data)):  # a process already running, and one started after
         detail = WorkItemService(store, PLATFORMS).detail(item.id, None)
         assert [c.body for c in detail.comments] == ["a good comment", "written after the bad rows"]
         assert detail.item.title == "Warehouse down" and detail.item.version == 1
@@ -58,7 +58,7 @@ def test_bad_rows_are_quarantined_and_every_new_process_still_starts_and_serves(
         assert "unknown item" in reasons and "UTF-8" in reasons and "not JSON" in reasons
         assert "unknown event type" in reasons and "body" in reasons and "unknown fields" in reasons
         assert "not text" in reasons
-    reopened = DeltaStore(data)
+    reopened = open_store(data)
     assert reopened.flush() >= 0 and reopened.maintain(retention_hours=0)["work_item_events"]["version"] > 0
     WorkItemService(reopened, PLATFORMS).comment(TRIAGER, item.id, "and writes still work")
     assert reopened.model.next_seq(item.id) > 50 + len(BAD_ROWS), "a quarantined row's seq is never reused"
@@ -67,26 +67,24 @@ def test_bad_rows_are_quarantined_and_every_new_process_still_starts_and_serves(
 def test_a_quarantined_row_is_logged_once_with_its_id_and_reason(tmp_path: Path,
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     data = tmp_path / "data"
-    item = WorkItemService(DeltaStore(data), PLATFORMS).create(REPORTER, incident())
+    item = WorkItemService(open_store(data), PLATFORMS).create(REPORTER, incident())
     _write_bad_rows(data, item.id)
     with caplog.at_level("ERROR"):
-        DeltaStore(data)
+        open_store(data)
     lines = [r.getMessage() for r in caplog.records if "quarantined" in r.getMessage()]
     assert len(lines) == len(BAD_ROWS) and any("bad-0" in line and "unknown item" in line for line in lines)
 
 
 def test_only_admins_see_the_quarantine(tmp_path: Path) -> None:
     with pytest.raises(Forbidden):
-        AdminService(DeltaStore(tmp_path / "data")).quarantined(TRIAGER)
+        AdminService(open_store(tmp_path / "data")).quarantined(TRIAGER)
 
 
-def test_the_admin_page_and_the_cli_list_quarantined_rows(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    rbac = tmp_path / "rbac.toml"
-    rbac.write_text('default_role = "reporter"\n[roles]\nadmin = ["ada@example.com"]\n')
-    item = WorkItemService(DeltaStore(data), PLATFORMS).create(REPORTER, incident())
+def test_the_admin_page_and_the_cli_list_quarantined_rows(tmp_path: Path, make_app: Callable[..., Flask]) -> None:
+    data = tmp_path / "data"  # make_app's DATA_DIR
+    item = WorkItemService(open_store(data), PLATFORMS).create(REPORTER, incident())
     _write_bad_rows(data, item.id)
-    app = create_app({"DATA_DIR": str(data), "AUTH_MODE": "proxy", "RBAC_FILE": str(rbac)})
+    app = make_app(AUTH_MODE="proxy")  # the shared RBAC file: ADMIN is an admin
     client = app.test_client()
     page = client.get("/admin/quarantine", headers={"X-Forwarded-Email": ADMIN.id})
     assert page.status_code == 200

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from app import create_app
 from app.models import Actor, Role
 from app.services.work_items import WorkItemService
 from app.store.base import ItemQuery
-from app.store.delta_store import DeltaStore
 from app.store.export import export_store, import_store
 from app.store.sql_store import SqlStore
 from tests.contract.conftest import open_sql_store
 from tests.contract.duckdb_emulator import EmulatedWarehouse
+from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
+from tests.unit.conftest import open_store
 
 TRIAGER = Actor("tri@example.com", Role.TRIAGER)
 ANN = Actor("ann@example.com", Role.REPORTER)
@@ -48,7 +48,7 @@ def app_with(store: SqlStore, tmp_path: Path) -> Any:
 
 
 def test_embedded_to_databricks_and_back_keeps_everything(tmp_path: Path) -> None:
-    source = DeltaStore(tmp_path / "embedded")
+    source = open_store(tmp_path / "embedded")
     ids = seed(source)
     expected = snapshot(source, ids)
     counts = export_store(source, tmp_path / "out")
@@ -67,9 +67,9 @@ def test_embedded_to_databricks_and_back_keeps_everything(tmp_path: Path) -> Non
     assert [e.seq for e in target.events_for(ids[0])] == [1, 2, 3, 4, 5]
 
     export_store(target, tmp_path / "back")
-    again = DeltaStore(tmp_path / "embedded-again")
+    again = open_store(tmp_path / "embedded-again")
     import_store(again, tmp_path / "back")
-    reopened = DeltaStore(tmp_path / "embedded-again")
+    reopened = open_store(tmp_path / "embedded-again")
     assert snapshot(reopened, ids) == snapshot(target, ids)
     for store in (source, target, again, reopened):
         store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,16 +13,18 @@ from app.services.work_items import WorkItemService
 from app.store.base import ItemQuery
 from app.store.delta_store import DeltaStore
 from app.store.read_model import _INITIAL_STATES, _rank
+from tests.unit.conftest import open_store
 
 PLATFORMS = ["sql-warehouse", "kafka", "airflow", "mlflow"]
 TRIAGER = Actor("triager@example.com", Role.TRIAGER)
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> DeltaStore:
+def store(tmp_path_factory) -> Iterator[DeltaStore]:
     store = DeltaStore(tmp_path_factory.mktemp("queries"))
     seed_large(store, PLATFORMS, Sizes(items=400, events=2400, comments=600, votes=3000))
-    return store
+    yield store
+    store.close()
 
 
 def _sort_key(store: DeltaStore, sort: str):
@@ -92,7 +95,7 @@ def test_writes_move_lists_counts_and_survive_a_reload(store: DeltaStore) -> Non
     assert store.list_items(ItemQuery(q="zebraword check")).total == 1
     assert item.id not in [it.id for it in store.list_items(ItemQuery(q="bench store", page_size=100)).items], \
         "a search run before the edit must not answer after it"
-    reopened = DeltaStore(store.root)
+    reopened = open_store(store.root)
     assert reopened.model.items == store.model.items and reopened.model.items[item.id].title == renamed.title
     assert reopened.model.votes == {k: v for k, v in store.model.votes.items() if v}
     assert old_vote[1] not in reopened.model.votes.get(old_vote[0], {})

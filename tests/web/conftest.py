@@ -1,26 +1,26 @@
-"""Fixtures for the HTML adapter: a real app over real Delta tables in a temp dir, signed-in clients."""
+"""Fixtures for the HTML adapter: the shared make_app/app (tests/fixtures.py) in dev mode, signed-in clients."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.models import Actor, WorkItem
-from tests.web.helpers import BOB, RBAC, sign_in
+from tests.web.helpers import BOB, sign_in
 
 
 @pytest.fixture()
-def app(tmp_path: Path) -> Flask:
-    rbac = tmp_path / "rbac.toml"
-    rbac.write_text(RBAC)
-    return create_app({"DATA_DIR": str(tmp_path / "data"), "RBAC_FILE": str(rbac), "AUTH_MODE": "dev",
-                       "RATELIMIT_ENABLED": "0"})
+def make_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
+    """Factory: a dev-mode app without rate limits on tmp Delta tables; overrides replace settings."""
+
+    def build(**overrides: Any) -> Flask:
+        return make_app(**{"AUTH_MODE": "dev", "RATELIMIT_ENABLED": "0", **overrides})
+
+    return build
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
-"""Shared test helpers for the HTML adapter: roles, CSRF-carrying posts, htmx headers."""
+"""Shared test helpers for the HTML adapter: roles, CSRF-carrying posts, htmx headers (RBAC, sign_in and the
+CSRF token come from tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,14 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from app.models import Actor, Role
+from tests.fixtures import CSRF_TOKEN, RBAC, csrf_token, sign_in
 
-RBAC = """default_role = "reporter"
-[roles]
-admin = ["root@example.com"]
-triager = ["alice@example.com"]
-viewer = ["auditor@example.com"]
-"""
-TOKEN = "test-csrf-token"
+__all__ = ["ALICE", "BOB", "HTMX", "RBAC", "TOKEN", "csrf_token", "post", "sign_in"]
+
+TOKEN = CSRF_TOKEN  # the CSRF token sign_in puts into the session
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 ALICE = Actor("alice@example.com", Role.TRIAGER)
 BOB = Actor("bob@example.com", Role.REPORTER)
-
-
-def sign_in(client: FlaskClient, email: str | None) -> FlaskClient:
-    """Put the identity and a known CSRF token into the client's session."""
-    with client.session_transaction() as session:
-        session["csrf_token"] = TOKEN
-        if email:
-            session["user"] = email
-        else:
-            session.pop("user", None)
-    return client
 
 
 

@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.models import WorkItem
+from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.web.helpers import ALICE, RBAC, post, sign_in
 
 GARBAGE = ["x", "-1", "0", "1.5", "99999999999999999999", "%ED%A0%80", "%00", "%1B%5B31m", "", "a" * 5000,

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
+from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.web.helpers import HTMX, RBAC, TOKEN, post, sign_in
 
 

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.core.rate_limit import limiter
 from app.store.errors import StorageFull, StoreUnavailable
+from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.web.helpers import post, sign_in
 
 ITEM = {"item_type": "improvement", "title": "Written to a full disk"}
