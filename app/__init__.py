@@ -81,7 +81,19 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
         SESSION_COOKIE_SECURE=config.production,
     )
     app.extensions["dd_config"] = config
+    owned = store is None
     store = store or open_store(config)
+    try:
+        _wire(app, config, store)
+    except BaseException:
+        if owned:  # a refused configuration must not leave the store's threads running
+            store.close()
+        raise
+    return app
+
+
+def _wire(app: Flask, config: Config, store: Store) -> None:
+    """Services, identity, CSRF, limits, security headers, blueprints and commands over the opened store."""
     app.extensions["dd_store"] = store
     app.extensions["deltadesk"] = Services(
         work_items=WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ")),
@@ -94,7 +106,6 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     _register_blueprints(app)
     init_body_limit(app)  # chunked bodies count against MAX_CONTENT_LENGTH too
     _register_cli(app)
-    return app
 
 
 def _register_blueprints(app: Flask) -> None:

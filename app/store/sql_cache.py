@@ -16,8 +16,9 @@ class TtlCache:
     other instances' writes become visible within `ttl`.
     """
 
-    def __init__(self, ttl: float = 2.0, size: int = 512) -> None:
+    def __init__(self, ttl: float = 2.0, size: int = 512, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
+        self.clock = clock  # seconds, monotonic; tests move it instead of sleeping
         self.size = size
         self._data: OrderedDict[Hashable, tuple[float, int, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -27,7 +28,7 @@ class TtlCache:
         """The cached value, or load() stored unless a write happened while it was loading."""
         if self.ttl <= 0:
             return load()
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             hit = self._data.get(key)
             if hit is not None and hit[0] > now and hit[1] == self._generation:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.models import Actor, Event, EventType, Role
+from app.services.clock import FrozenClock
 from app.services.work_items import WorkItemService
 from app.store.sql_store import SqlStore
 from tests.contract.builders import event
@@ -100,10 +100,13 @@ def test_repeated_reads_are_served_from_the_cache_until_this_instance_writes(tmp
     store.close()
 
 
-def test_cache_entries_expire(tmp_path: Path) -> None:
+def test_cache_entries_expire(tmp_path: Path, frozen_clock: FrozenClock) -> None:
     store, _ = open_sql_store(tmp_path, cache_ttl=0.2)
+    store.cache.clock = frozen_clock.monotonic
     assert counted(store, lambda: store.data_version()) == 1
     assert counted(store, lambda: store.data_version()) == 0
-    time.sleep(0.25)
+    frozen_clock.advance(0.19)
+    assert counted(store, lambda: store.data_version()) == 0, "still fresh just before the ttl"
+    frozen_clock.advance(0.02)
     assert counted(store, lambda: store.data_version()) == 1
     store.close()
