@@ -20,6 +20,7 @@ from flask import Flask
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 READ_SIZE = 64 * 1024
+DRAIN_FACTOR = 16  # an over-long body is read (and dropped) up to this many limits, so the client gets the 413
 
 
 def read_at_most(stream: Any, limit: int) -> bytes:
@@ -35,6 +36,16 @@ def read_at_most(stream: Any, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def drain(stream: Any, limit: int) -> None:
+    """Read and drop up to `limit` more bytes (a bigger body is cut off by the connection closing)."""
+    left = limit
+    while left > 0:
+        data = stream.read(min(READ_SIZE, left))
+        if not data:
+            return
+        left -= len(data)
+
+
 class ChunkedBodyLimit:
     """Buffer chunked bodies (at most `limit` + 1 bytes) and give them a Content-Length the app can check."""
 
@@ -47,6 +58,8 @@ class ChunkedBodyLimit:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if limit is not None and chunked and not environ.get("CONTENT_LENGTH"):
             body = read_at_most(environ["wsgi.input"], limit + 1)
+            if len(body) > limit:  # answer only once the client stopped sending, or it sees a reset, not the 413
+                drain(environ["wsgi.input"], limit * DRAIN_FACTOR)
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))  # limit + 1 when the body was longer: a 413
             del environ["HTTP_TRANSFER_ENCODING"]  # no longer chunked (Werkzeug ignores a length beside it)
