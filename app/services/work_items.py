@@ -22,6 +22,7 @@ from app.services.errors import (
 )
 from app.services.list_query import parse_list_query
 from app.services.markdown import render_markdown
+from app.services.permissions import WRITE_ROLE, Permissions, permissions
 from app.services.validation import FieldErrors, item_fields, whole_number
 from app.store.base import ItemQuery, Store, StoreConflict
 
@@ -40,6 +41,13 @@ class ItemView:
     my_vote: bool
     allowed_transitions: list[sm.Transition]
     editable_fields: tuple[str, ...]
+    can_vote: bool = False
+    can_comment: bool = False
+
+    @property
+    def can_edit(self) -> bool:
+        """True when the caller may change at least one field now (the edit form is shown)."""
+        return bool(self.editable_fields)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.item.to_dict()
@@ -121,8 +129,14 @@ class WorkItemService:
         return DetailView(self._view(detail, actor), detail.events, detail.comments)
 
     def _view(self, detail: WorkItemDetail, actor: Actor | None) -> ItemView:
+        rights = permissions(actor)
         return ItemView(detail.item, detail.vote_count, detail.comment_count, detail.my_vote,
-                        self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor))
+                        self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor),
+                        can_vote=rights.can_vote, can_comment=rights.can_comment)
+
+    def create_permissions(self, actor: Actor | None) -> Permissions:
+        """What the create page may offer this caller before any item exists."""
+        return permissions(actor)
 
     def events(self, item_id: str, actor: Actor | None, after_version: int = 0) -> list[Event]:
         """The item's audit events in order."""
@@ -143,7 +157,7 @@ class WorkItemService:
         """The markdown being typed into `field` (description, comment body, note) as it will be shown.
         Signed-in reporters only and no longer than the field may be stored, so a preview costs what
         showing the stored text would (the route adds the comment rate limit)."""
-        self._require(actor, Role.REPORTER, "preview markdown")
+        self._require(actor, WRITE_ROLE, "preview markdown")
         errors = FieldErrors()
         value = errors.text({field: text}, field, limit=PREVIEW_LIMITS.get(field, "description"))
         if errors:
@@ -153,7 +167,7 @@ class WorkItemService:
     # ---- writes --------------------------------------------------------------------------
     def create(self, actor: Actor | None, data: dict[str, Any]) -> WorkItem:
         """Validate and store a new item in its type's initial state, with its created event."""
-        actor = self._require(actor, Role.REPORTER, "create work items")
+        actor = self._require(actor, WRITE_ROLE, "create work items")
         errors = FieldErrors()
         item_type = errors.choice(data, "item_type", [t.value for t in ItemType], required=True)
         fields = item_fields(data, item_type, self.platforms, errors) if item_type else {}
@@ -207,7 +221,7 @@ class WorkItemService:
 
     def comment(self, actor: Actor | None, item_id: str, body: Any) -> Comment:
         """Append a markdown comment (comments are never edited or deleted)."""
-        actor = self._require(actor, Role.REPORTER, "comment")
+        actor = self._require(actor, WRITE_ROLE, "comment")
         item = self._load(item_id)
         errors = FieldErrors()
         text = errors.text({"body": body}, "body", required=True, limit="comment")
@@ -220,7 +234,7 @@ class WorkItemService:
 
     def vote(self, actor: Actor | None, item_id: str, voted: bool = True) -> tuple[bool, int]:
         """Cast (or withdraw) the caller's vote; idempotent. Returns (voted, vote_count)."""
-        actor = self._require(actor, Role.REPORTER, "vote")
+        actor = self._require(actor, WRITE_ROLE, "vote")
         if not item_id:
             raise NotFound("No work item with an empty id.")
         event_type = EventType.VOTED if voted else EventType.UNVOTED

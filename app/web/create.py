@@ -25,7 +25,8 @@ def form_context(values: dict[str, Any], errors: dict[str, str] | None = None,
     return {"values": {**values, "item_type": item_type}, "errors": errors or {}, "preview": preview,
             "item_types": list(ItemType), "type_fields": TYPE_FIELDS[item_type],
             "platforms": current_app.extensions["dd_config"].platforms, "priorities": [p.value for p in Priority],
-            "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets"}
+            "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets",
+            "can_create": services().work_items.create_permissions(current_actor()).can_create}
 
 
 def _typed(source: Any) -> dict[str, str]:

@@ -59,7 +59,7 @@ def vote(item_id: str) -> Response:
     if not wants_fragment():
         return redirect(url_for("tickets.detail", item_id=item_id), 303)
     return render_fragment("work_items/_vote_response.html", item_id=item_id, voted=voted, vote_count=count,
-                           actor=current_actor())
+                           actor=current_actor(), can_vote=True)  # the service just accepted this caller's vote
 
 
 @bp.post("/work-items/<item_id>/comments")
