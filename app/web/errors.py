@@ -15,9 +15,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.context import current_actor
 from app.models import Priority, Severity
+from app.services.conflicts import plan_reapply
 from app.services.errors import DomainError, Unauthenticated, VersionConflict
 from app.web.rendering import render_fragment, wants_fragment
-from app.web.timeline import LONG_FIELDS, describe, reapply_fields
+from app.web.timeline import LONG_FIELDS, describe
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,9 @@ def handle_domain(exc: DomainError) -> Response:
 
 def conflict_response(exc: VersionConflict) -> Response:
     """409: the current version and what changed since, with the user's attempted change kept intact."""
-    change = {k: v for k, v in request.form.items() if k not in ("csrf_token", "expected_version")}
-    reapply, untouched = reapply_fields(change, exc.events_since)
-    context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
+    plan = plan_reapply({k: v for k, v in request.form.items() if k != "csrf_token"}, exc.events_since)
+    context = {"conflict": exc, "item": exc.current, "change": plan.change, "reapply": plan.reapply,
+               "untouched": plan.untouched,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
                "active_section": "tickets", "choices": _choices()}
     if wants_fragment():
