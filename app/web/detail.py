@@ -8,6 +8,7 @@ from flask import Response, current_app, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.core.rate_limit import limit
+from app.models.flags import parse_flag
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Priority, Severity
 from app.services.errors import ValidationError
 from app.web.rendering import render, render_fragment, wants_fragment
@@ -54,7 +55,7 @@ def after_write(item_id: str, main: str, status: int = 200,
 @limit("vote")
 def vote(item_id: str) -> Response:
     """Cast or withdraw the caller's vote; the count updates in place and wherever else it is shown."""
-    wanted = request.form.get("voted", "1") in ("1", "true", "on")
+    wanted = parse_flag(request.form.get("voted", "1"))
     voted, count = services().work_items.vote(current_actor(), item_id, wanted)
     if not wants_fragment():
         return redirect(url_for("tickets.detail", item_id=item_id), 303)
