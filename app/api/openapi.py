@@ -113,7 +113,7 @@ def schemas(platforms: list[str]) -> dict[str, Any]:
 
 
 ERRORS = {"400": "Malformed body or invalid transition", "401": "No identity, or a bad API token",
-          "403": "Your role may not do this", "404": "No such item", "409": "Version conflict",
+          "403": "Your role may not do this", "404": "No such item", "409": "Version conflict (code version_conflict)",
           "413": "Body too large", "415": "Body is not JSON", "422": "Field errors (details per field)",
           "429": "Rate limited (see Retry-After)"}
 
