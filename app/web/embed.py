@@ -79,7 +79,7 @@ def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") 
     headers = {"ETag": f'"{etag}"', "Cache-Control": f"{'private' if private else 'public'}, no-cache, max-age=0"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
-    body = render_template(template, base=base_url(), fragment=wants_fragment(), **load())
+    body = render_template(template, fragment=wants_fragment(), **load())
     return Response(body, status=200, headers=headers, mimetype="text/html")
 
 

@@ -20,7 +20,6 @@ from app.core.context import current_actor
 from app.models import Priority, Severity
 from app.services.conflicts import plan_reapply
 from app.services.errors import DomainError, Unauthenticated, ValidationError, VersionConflict
-from app.web.links import base_url
 from app.web.rendering import render_fragment, wants_fragment
 from app.web.timeline import LONG_FIELDS, describe
 
@@ -55,8 +54,7 @@ def html_error(status: int, message: str, headers: dict[str, str] | None = None,
         context["title"] = "Not possible now"
     if request.blueprint == "embed":
         headers["Cache-Control"] = "no-store"
-        return render_fragment("embed/error.html", status, headers, base=base_url(), fragment=wants_fragment(),
-                               **context)
+        return render_fragment("embed/error.html", status, headers, fragment=wants_fragment(), **context)
     if wants_fragment():
         inside_modal = request.headers.get("HX-Source", "").endswith("#reapply-form")
         headers.setdefault("HX-Retarget", "#conflict-flash" if inside_modal else "#flash")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from typing import Any
+
+from flask import current_app, has_request_context, request, url_for
+from markupsafe import Markup, escape
 
 
 def public_url() -> str:
@@ -15,3 +18,22 @@ def base_url() -> str:
     Built from the Host header only on responses no shared cache may keep (see embed's `_cached`), so a
     forged Host cannot poison a cache for everyone."""
     return public_url() or request.host_url.rstrip("/")
+
+
+def app_url(endpoint: str, **values: Any) -> str:
+    """Absolute URL of an endpoint for pages on other sites: url_for's path (with the mount point) on the
+    request's host, or PUBLIC_URL (which names the mounted app itself) followed by the path inside the app."""
+    path = url_for(endpoint, **values)
+    public = public_url()
+    if public:
+        return public + path[len(request.script_root):]
+    return request.host_url.rstrip("/") + path
+
+
+def under_mount(html: Markup) -> Markup:
+    """Site-absolute links (href="/...") of stored markdown moved under the app's mount point, so docs
+    written as "/glossary#severity" keep working when the app is served from a prefix."""
+    root = request.script_root if has_request_context() else ""
+    if not root:
+        return html
+    return Markup(str(html).replace(' href="/', f' href="{escape(root)}/'))
