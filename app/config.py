@@ -125,6 +125,11 @@ class Config:
         return parse_flag(self.values[name])
 
     @property
+    def auth_mode(self) -> str:
+        """AUTH_MODE as validate() spelled it: dev, proxy or token."""
+        return self.values["AUTH_MODE"]
+
+    @property
     def production(self) -> bool:
         return self.values["ENV"] == "production"
 

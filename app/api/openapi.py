@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
 from app.api import bp
+from app.core.context import services
 from app.models import ItemType, Priority, Severity
 from app.services.state_machines import all_states
 
@@ -211,4 +212,4 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """The machine-readable description of this API."""
-    return jsonify(build_document(current_app.extensions["dd_config"].platforms))
+    return jsonify(build_document(services().config.platforms))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.core.rate_limit import limit
@@ -30,7 +30,7 @@ def detail_context(item_id: str, forms: dict[str, dict[str, Any]] | None = None)
     return {"detail": detail, "view": detail.view, "item": detail.item, "actor": current_actor(),
             "timeline": merge_timeline(detail.events, detail.comments), "entry_parts": entry_parts,
             "forms": {**blank_forms(), **(forms or {})}, "type_fields": TYPE_FIELDS[detail.item.item_type],
-            "platforms": current_app.extensions["dd_config"].platforms, "priorities": [p.value for p in Priority],
+            "platforms": services().config.platforms, "priorities": [p.value for p in Priority],
             "severities": [s.value for s in Severity], "active_section": "tickets"}
 
 

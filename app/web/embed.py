@@ -12,12 +12,11 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from app.core.context import current_actor, services
 from app.web.links import base_url, public_url
-from app.web.portal import portal_service
 from app.web.rendering import wants_fragment
 
 bp = Blueprint("embed", __name__, url_prefix="/embed")
@@ -29,7 +28,7 @@ LIST_PARAMS = ("type", "platform", "assignee", "author", "q", "sort", "page", "p
 
 
 def _allowed_origins() -> list[str]:
-    return current_app.extensions["dd_config"].embed_origins
+    return services().config.embed_origins
 
 
 @bp.before_request
@@ -66,7 +65,7 @@ def _embed_headers(response: Response) -> Response:
 
 def _etag(extra: str = "") -> str:
     """Data version + the exact request variant (path, query, fragment or document, viewer)."""
-    version = portal_service().data_version(current_actor())
+    version = services().portal.data_version(current_actor())
     variant = f"{request.full_path}|{wants_fragment()}|{base_url()}|{extra}"
     return f"{version}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
 
@@ -75,7 +74,7 @@ def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") 
     """304 when the client's ETag still matches; otherwise load the data and render the fragment."""
     etag = _etag(extra)
     private = (current_actor() is not None or not public_url()
-               or not current_app.extensions["deltadesk"].work_items.allow_anonymous_read)
+               or not services().work_items.allow_anonymous_read)
     headers = {"ETag": f'"{etag}"', "Cache-Control": f"{'private' if private else 'public'}, no-cache, max-age=0"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
@@ -101,10 +100,10 @@ def work_item(item_id: str) -> Response:
 @bp.get("/status")
 def status() -> Response:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")  # the 14-day window moves daily without new data
-    return _cached("embed/status.html", lambda: {"board": portal_service().status(current_actor())}, today)
+    return _cached("embed/status.html", lambda: {"board": services().portal.status(current_actor())}, today)
 
 
 @bp.get("/roadmap")
 def roadmap() -> Response:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    return _cached("embed/roadmap.html", lambda: {"columns": portal_service().roadmap(current_actor())}, today)
+    return _cached("embed/roadmap.html", lambda: {"columns": services().portal.roadmap(current_actor())}, today)

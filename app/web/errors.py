@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api import errors as api_errors
-from app.core.context import current_actor
+from app.core.context import current_actor, services
 from app.models import Priority, Severity
 from app.services.conflicts import plan_reapply
 from app.services.errors import DomainError, Unauthenticated, ValidationError, VersionConflict
@@ -120,7 +120,7 @@ def conflict_response(exc: VersionConflict) -> Response:
 def _choices() -> dict[str, list[str]]:
     """Options for the choice fields of a re-applied edit (shown as selects, like the edit form)."""
     return {"priority": [p.value for p in Priority], "severity": [s.value for s in Severity],
-            "platform": current_app.extensions["dd_config"].platforms}
+            "platform": services().config.platforms}
 
 
 def init_error_handlers(app: Flask) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import has_request_context, request, url_for
 from markupsafe import Markup, escape
+
+from app.core.context import services
 
 
 def public_url() -> str:
     """The configured PUBLIC_URL without its trailing slash ("" when unset: links then follow the Host)."""
-    return current_app.config["DD"]["PUBLIC_URL"].strip().rstrip("/")
+    return services().config["PUBLIC_URL"].strip().rstrip("/")
 
 
 def base_url() -> str:

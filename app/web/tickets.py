@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.models import ItemType, Page
@@ -76,7 +76,7 @@ def list_items() -> Response:
     context = {"params": params, "list_url": list_url, "row_parts": row_parts, "filters_key": filters_key,
                "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
-               "platforms": current_app.extensions["dd_config"].platforms, "actor": current_actor(),
+               "platforms": services().config.platforms, "actor": current_actor(),
                "active_section": "tickets", "errors": {}, "page": None,
                "fragment": wants_fragment()}
     try:

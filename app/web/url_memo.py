@@ -36,10 +36,10 @@ class UrlMemo:
 
 def cached_url_for(endpoint: str, **values: Any) -> str:
     """The current app's remembering url_for, for Python code that builds many links."""
-    memo: UrlMemo = current_app.extensions["dd_url_memo"]
+    memo: UrlMemo = current_app.jinja_env.globals["url_for"]  # type: ignore[assignment]
     return memo(endpoint, **values)
 
 
 def init_url_memo(app: Flask) -> None:
     """Templates' `url_for` becomes the app's remembering one (one per app: apps may mount differently)."""
-    app.extensions["dd_url_memo"] = app.jinja_env.globals["url_for"] = UrlMemo()
+    app.jinja_env.globals["url_for"] = UrlMemo()

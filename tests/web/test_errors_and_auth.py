@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from app import create_app
+from app.core.context import services
 from tests.web.helpers import HTMX, RBAC, TOKEN, post, sign_in
 
 
@@ -59,7 +60,7 @@ def limited(tmp_path: Path) -> Flask:
 
 
 def test_rate_limited_vote_tells_when_to_retry(limited: Flask):
-    service = limited.extensions["deltadesk"].work_items
+    service = services(limited).work_items
     from tests.web.helpers import BOB
 
     item = service.create(BOB, {"item_type": "improvement", "title": "Rate me"})
