@@ -45,16 +45,10 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
     return cached_url_for("tickets.list_items") + (f"?{query}" if query else "")
 
 
-def row_parts(page: Page) -> list[tuple[tuple[str, int, int], dict[str, Any]]]:
-    """(cache key, context) per list row: a row shows its item at one version and its vote count."""
+def row_parts(page: Page) -> list[dict[str, Any]]:
+    """The context of each list row's partial: its item (at one version) and its vote count."""
     votes = page.vote_counts
-    return [((item.id, item.version, votes.get(item.id, 0)), {"item": item, "votes": votes.get(item.id, 0)})
-            for item in page.items]
-
-
-def filters_key(params: dict[str, str], errors: dict[str, str], signed_in: bool) -> tuple[Any, ...]:
-    """Everything the filter form shows besides app-wide option lists."""
-    return tuple(sorted(params.items())), tuple(sorted(errors.items())), signed_in
+    return [{"item": item, "votes": votes.get(item.id, 0)} for item in page.items]
 
 
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
@@ -73,7 +67,7 @@ def home() -> Response:
 def list_items() -> Response:
     """Full page, or just the #results fragment when the filters ask for it via htmx."""
     params = list_params(request.args)
-    context = {"params": params, "list_url": list_url, "row_parts": row_parts, "filters_key": filters_key,
+    context = {"params": params, "list_url": list_url, "row_parts": row_parts,
                "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
                "platforms": services().config.platforms, "actor": current_actor(),

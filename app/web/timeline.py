@@ -30,7 +30,7 @@ class Entry:
         return self.comment.created_at if self.comment else self.event.created_at  # type: ignore[union-attr]
 
     @property
-    def key(self) -> tuple[str, ...]:
+    def cache_key(self) -> tuple[str, ...]:
         """Identifies everything this entry shows: events and comments never change once written."""
         if self.comment:
             return ("comment", self.comment.id)
@@ -41,9 +41,9 @@ class Entry:
         return self.comment.created_by if self.comment else self.event.created_by  # type: ignore[union-attr]
 
 
-def entry_parts(timeline: list[Entry]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
-    """(cache key, context) per timeline entry, for the fragment cache's `each`."""
-    return [(entry.key, {"entry": entry, "describe": describe}) for entry in timeline]
+def entry_parts(timeline: list[Entry]) -> list[dict[str, Any]]:
+    """The context of each timeline entry's partial, for the fragment cache's `each` (which keys it)."""
+    return [{"entry": entry, "describe": describe} for entry in timeline]
 
 
 def merge_timeline(events: list[Event], comments: list[Comment]) -> list[Entry]:
