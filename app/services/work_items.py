@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from app.models import Actor, Comment, Event, EventType, ItemType, Page, Role, WorkItem, WorkItemDetail
-from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS
+from app.models.work_item import ALL_TYPE_FIELDS
 from app.services import state_machines as sm
 from app.services.clock import new_id, utcnow
 from app.services.errors import (
@@ -22,12 +22,17 @@ from app.services.errors import (
 )
 from app.services.list_query import parse_list_query
 from app.services.markdown import render_markdown
-from app.services.permissions import WRITE_ROLE, Permissions, permissions
+from app.services.permissions import (
+    TRIAGER_EDITABLE,
+    WRITE_ROLE,
+    Permissions,
+    allowed_transitions,
+    editable_fields,
+    permissions,
+)
 from app.services.validation import FieldErrors, item_fields, whole_number
 from app.store.base import ItemQuery, Store, StoreConflict
 
-REPORTER_EDITABLE = ("title", "description")
-TRIAGER_EDITABLE = COMMON_FIELDS + ALL_TYPE_FIELDS
 PREVIEW_LIMITS = {"description": "description", "body": "comment", "note": "note"}  # field -> its length rule
 
 
@@ -96,20 +101,10 @@ class WorkItemService:
         return item
 
     def allowed_transitions(self, item: WorkItem, actor: Actor | None) -> list[sm.Transition]:
-        if actor is None:
-            return []
-        is_author = actor.id == item.created_by
-        return [t for t in sm.transitions_from(item.item_type, item.state) if sm.may_take(t, actor.role, is_author)]
+        return allowed_transitions(item, actor)
 
     def editable_fields(self, item: WorkItem, actor: Actor | None) -> tuple[str, ...]:
-        """Fields this caller may change now: triagers any; authors title/description while open."""
-        if actor is None:
-            return ()
-        if actor.role >= Role.TRIAGER:
-            return tuple(f for f in TRIAGER_EDITABLE if f in COMMON_FIELDS or f in _type_fields(item))
-        if actor.role >= Role.REPORTER and actor.id == item.created_by and not sm.is_closed(item.item_type, item.state):
-            return REPORTER_EDITABLE
-        return ()
+        return editable_fields(item, actor)
 
     # ---- reads ---------------------------------------------------------------------------
     def get(self, item_id: str, actor: Actor | None) -> ItemView:
@@ -289,10 +284,6 @@ class WorkItemService:
                version: int, at: Any) -> Event:
         return Event(event_id=new_id(), item_id=item.id, seq=0, event_type=event_type.value,
                      payload=payload, version=version, created_at=at, created_by=actor.id)
-
-
-def _type_fields(item: WorkItem) -> tuple[str, ...]:
-    return TYPE_FIELDS[item.item_type]
 
 
 def _blank_fields() -> dict[str, Any]:

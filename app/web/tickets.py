@@ -53,7 +53,7 @@ def row_parts(page: Page) -> list[dict[str, Any]]:
 
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
     """Fragments push their canonical URL (defaults and blanks left out), so back/forward walk the filters."""
-    if not wants_fragment() or request.headers.get("HX-History-Restore-Request") == "true":
+    if not wants_fragment():  # a full page, or a history restore (wants_fragment says no to those too)
         return {}
     return {"HX-Push-Url": list_url(params)}
 
