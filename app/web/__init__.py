@@ -9,8 +9,6 @@ from app.services.markdown import render_markdown
 from app.web.errors import init_error_handlers
 from app.web.fragment_cache import init_fragment_cache
 from app.web.links import app_url, under_mount
-from app.web.macros import init_macros
-from app.web.url_memo import init_url_memo
 
 
 def register_web(app: Flask) -> None:
@@ -32,6 +30,4 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["app_url"] = app_url  # absolute links in embeds, mount point and PUBLIC_URL included
     app.jinja_env.globals.setdefault("auth_mode", auth_mode)
     init_fragment_cache(app)
-    init_macros(app)
-    init_url_memo(app)
     init_error_handlers(app)

@@ -12,7 +12,6 @@ from app.models import ItemType, Page
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
 from app.web.rendering import render, wants_fragment
-from app.web.url_memo import cached_url_for
 
 bp = Blueprint("tickets", __name__)
 
@@ -42,7 +41,7 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
     """/work-items with the given filter state (blank values dropped), for links and pushed history."""
     merged = {**params, **{k: str(v) for k, v in changes.items()}}
     query = urlencode([(k, merged[k]) for k in FILTER_KEYS if merged.get(k) and merged[k] != _default(merged, k)])
-    return cached_url_for("tickets.list_items") + (f"?{query}" if query else "")
+    return url_for("tickets.list_items") + (f"?{query}" if query else "")
 
 
 def row_parts(page: Page) -> list[dict[str, Any]]:
