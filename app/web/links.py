@@ -1,4 +1,5 @@
-"""Absolute links back to the app, for fragments shown on other sites (embeds and their error page)."""
+"""Links back to the app that a plain url_for cannot build: absolute ones for embeds (their error card too)
+and the site-absolute links of stored markdown, moved under the mount point."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ def public_url() -> str:
 
 
 def base_url() -> str:
-    """Absolute base for links back to the app: PUBLIC_URL, else the request's own host and mount point.
-    Built from the Host header only on responses no shared cache may keep (see embed's `_cached`), so a
-    forged Host cannot poison a cache for everyone."""
+    """The origin embeds name in their CSP and ETag: PUBLIC_URL, else the request's own host. Built from
+    the Host header only on responses no shared cache may keep (see embed's `_cached`), so a forged Host
+    cannot poison a cache for everyone. Links themselves are built by `app_url`."""
     return public_url() or request.host_url.rstrip("/")
 
 
