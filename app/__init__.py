@@ -11,14 +11,11 @@ from typing import Any
 from flask import Flask
 
 from app.config import ROOT, Config
-from app.core.context import Services
+from app.core.context import EXTENSION, build_services
 from app.core.csrf import init_csrf
 from app.core.identity import init_identity
 from app.core.rate_limit import init_rate_limits
-from app.core.rbac import RoleMap
 from app.core.security import init_security
-from app.services.admin import AdminService
-from app.services.work_items import WorkItemService
 from app.store.base import Store
 from app.web.body_limit import init_body_limit
 
@@ -73,14 +70,12 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
     logging.basicConfig(level=config["LOG_LEVEL"].upper())
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(
-        DD=config.values,
         SECRET_KEY=_dev_secret(config),
         MAX_CONTENT_LENGTH=int(config["MAX_CONTENT_LENGTH"]),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.production,
     )
-    app.extensions["dd_config"] = config
     owned = store is None
     store = store or open_store(config)
     try:
@@ -93,16 +88,12 @@ def create_app(overrides: dict[str, Any] | None = None, store: Store | None = No
 
 
 def _wire(app: Flask, config: Config, store: Store) -> None:
-    """Services, identity, CSRF, limits, security headers, blueprints and commands over the opened store."""
-    app.extensions["dd_store"] = store
-    app.extensions["deltadesk"] = Services(
-        work_items=WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ")),
-        admin=AdminService(store),
-    )
-    init_identity(app, RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]))
+    """The services container, identity, CSRF, limits, security headers, blueprints and commands."""
+    container = app.extensions[EXTENSION] = build_services(config, store)
+    init_identity(app, container.tokens, container.roles, config.auth_mode, container.sessions)
     init_csrf(app)
-    init_rate_limits(app)
-    init_security(app)
+    init_rate_limits(app, config)
+    init_security(app, config["FRAME_ANCESTORS"])
     _register_blueprints(app)
     init_body_limit(app)  # chunked bodies count against MAX_CONTENT_LENGTH too
     _register_cli(app)
@@ -112,11 +103,11 @@ def _register_blueprints(app: Flask) -> None:
     """Each adapter is a blueprint; they only parse input, call a service and render."""
     from app.api import register_api
     from app.web import register_web
-    from app.web.portal import init_portal  # Status, Roadmap, Docs, Glossary and /embed
+    from app.web.portal import register_portal  # Status, Roadmap, Docs, Glossary and /embed
 
     register_web(app)
     register_api(app)
-    init_portal(app)
+    register_portal(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from app.models.flags import flag_or_none, parse_flag
 from app.models.work_item import Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,18 +63,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
 }
 FLAGS = ("ALLOW_ANONYMOUS_READ", "USE_MOCK_DATA", "RATELIMIT_ENABLED")
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off", "")
 MIN_SECRET_KEY = 32
 RATELIMIT_FILE = ".ratelimits.sqlite3"
 
 
 class ConfigError(RuntimeError):
     """A setting has a value the app cannot run with; the message names the variable and what it accepts."""
-
-
-def _flag(value: str) -> bool:
-    return value.strip().lower() in TRUE_WORDS
 
 
 def _canonical_choice(name: str, value: str) -> str:
@@ -91,7 +86,7 @@ def validate(values: dict[str, str]) -> dict[str, str]:
     for name in CHOICES:
         checked[name] = _canonical_choice(name, values[name])
     for name in FLAGS:
-        if values[name].strip().lower() not in TRUE_WORDS + FALSE_WORDS:
+        if flag_or_none(values[name]) is None:
             raise ConfigError(f"{name}={values[name]!r} is not a switch: use one of 1, 0, true, false, yes, no, "
                               "on, off.")
     if not values["MAX_CONTENT_LENGTH"].strip().isdigit() or int(values["MAX_CONTENT_LENGTH"]) <= 0:
@@ -127,7 +122,12 @@ class Config:
         return self.values[name]
 
     def flag(self, name: str) -> bool:
-        return _flag(self.values[name])
+        return parse_flag(self.values[name])
+
+    @property
+    def auth_mode(self) -> str:
+        """AUTH_MODE as validate() spelled it: dev, proxy or token."""
+        return self.values["AUTH_MODE"]
 
     @property
     def production(self) -> bool:

@@ -34,6 +34,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import app as deltadesk
+from app.core.context import EXTENSION
 from app.services import clock as app_clock
 
 USERS: dict[str, tuple[str, ...]] = {  # the web tests' demo users, the API tests' users, the unit tests' actors
@@ -52,15 +53,9 @@ STORE_THREADS = ("delta-follower", "delta-projector", "delta-maintainer", "delta
 
 # ---- apps and their stores ------------------------------------------------------------------------------------
 def _store_of(app: Flask) -> Any:
-    """The app's store, wherever create_app keeps it (`dd_store` today; a services container later)."""
-    store = app.extensions.get("dd_store")
-    if store is None:
-        services = app.extensions.get("deltadesk")
-        services = services() if callable(services) else services
-        store = getattr(services, "store", None)
-        if store is None:
-            store = getattr(getattr(services, "work_items", None), "store", None)
-    return store
+    """The app's store (in its services container; None for an app whose building failed)."""
+    container = app.extensions.get(EXTENSION)
+    return getattr(container, "store", None)
 
 
 def close_app(app: Flask) -> None:

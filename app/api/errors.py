@@ -1,9 +1,10 @@
-"""Every API error as {"error": {"code", "message", "details"}}: the one place errors are mapped.
+"""Every JSON error as {"error": {"code", "message", "details"}}: the one place they are built and mapped.
 
 Domain errors from the services keep their code and status; HTTP errors (401 from a bad token,
 413, 415, 429 from the limiter, 404/405 from routing) get a stable code. A safety net turns any
 non-JSON error response on an /api/ path into this shape, so JSON wins over app-level HTML
-handlers even for URLs that match no API route.
+handlers even for URLs that match no API route. The app-wide handlers (app.web.errors) hand every
+/api/ error they see to `domain_error` and `http_error` here, so one table decides each code.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 
 HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    406: "not_acceptable", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-    429: "rate_limited", 500: "internal_error", 503: "unavailable", 507: "storage_full",
+    406: "not_acceptable", 409: "version_conflict", 413: "payload_too_large", 415: "unsupported_media_type",
+    422: "validation_error", 429: "rate_limited", 500: "internal_error", 503: "unavailable", 507: "storage_full",
 }
 KEEP_HEADERS = ("Retry-After", "Allow", "WWW-Authenticate")
 

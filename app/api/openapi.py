@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
 from app.api import bp
+from app.core.context import services
 from app.models import ItemType, Priority, Severity
 from app.services.state_machines import all_states
 
@@ -113,7 +114,7 @@ def schemas(platforms: list[str]) -> dict[str, Any]:
 
 
 ERRORS = {"400": "Malformed body or invalid transition", "401": "No identity, or a bad API token",
-          "403": "Your role may not do this", "404": "No such item", "409": "Version conflict",
+          "403": "Your role may not do this", "404": "No such item", "409": "Version conflict (code version_conflict)",
           "413": "Body too large", "415": "Body is not JSON", "422": "Field errors (details per field)",
           "429": "Rate limited (see Retry-After)"}
 
@@ -211,4 +212,4 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """The machine-readable description of this API."""
-    return jsonify(build_document(current_app.extensions["dd_config"].platforms))
+    return jsonify(build_document(services().config.platforms))

@@ -1,4 +1,5 @@
-"""What every command module needs: the acting admin, the store and services of the app, domain errors as CLI errors."""
+"""What every command module needs: the acting admin, the store, domain errors as CLI errors (the services
+container itself is app.core.context.services, as for every adapter)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,15 @@ import json
 from typing import Any
 
 import click
-from flask import current_app
 
+from app.core.context import services
 from app.models import Actor
 from app.services.errors import DomainError
 
 
 def admin(identity: str) -> Actor:
     """The acting admin given by --as, with the role the RBAC file gives that identity."""
-    role_map = current_app.extensions["dd_roles"]
-    return Actor(identity.strip().lower(), role_map.role_of(identity.strip()))
+    return Actor(identity.strip().lower(), services().roles.role_of(identity.strip()))
 
 
 def fail(exc: DomainError) -> click.ClickException:
@@ -26,12 +26,7 @@ def fail(exc: DomainError) -> click.ClickException:
 
 def store() -> Any:
     """The configured store (embedded or Databricks)."""
-    return current_app.extensions["dd_store"]
-
-
-def services() -> Any:
-    """The app's services container."""
-    return current_app.extensions["deltadesk"]
+    return services().store
 
 
 def sql_store() -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from app.cli.common import admin, fail, services, store
+from app.cli.common import admin, fail, store
+from app.core.context import services
 from app.services.errors import DomainError
 
 
@@ -20,7 +20,7 @@ def seed(scenario: str | None, force: bool) -> None:
     """Seed demo data into an empty store (USE_MOCK_DATA=1)."""
     from app.seed.demo_data import seed_if_empty
 
-    config = current_app.extensions["dd_config"]
+    config = services().config
     if not (force or config.flag("USE_MOCK_DATA")):
         click.echo("USE_MOCK_DATA is off: nothing seeded.")
         return

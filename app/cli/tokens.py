@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from app.cli.common import admin, fail
+from app.core.context import services
 from app.services.errors import DomainError
 
 
@@ -18,7 +18,7 @@ from app.services.errors import DomainError
 def token_create(user: str, name: str, as_: str) -> None:
     """Create an API token; the secret is printed once and never stored."""
     try:
-        token, plain = current_app.extensions["dd_tokens"].create(admin(as_), user, name)
+        token, plain = services().tokens.create(admin(as_), user, name)
     except DomainError as exc:
         raise fail(exc) from None
     click.echo(f"id:    {token.id}\nuser:  {token.user_id}\nname:  {token.name}\ntoken: {plain}")
@@ -31,7 +31,7 @@ def token_create(user: str, name: str, as_: str) -> None:
 def token_list(as_: str) -> None:
     """List API tokens (id, user, name, created, revoked); secrets are never shown."""
     try:
-        tokens = current_app.extensions["dd_tokens"].list(admin(as_))
+        tokens = services().tokens.list(admin(as_))
     except DomainError as exc:
         raise fail(exc) from None
     for t in tokens:
@@ -49,7 +49,7 @@ def token_list(as_: str) -> None:
 def token_revoke(token_id: str, as_: str) -> None:
     """Revoke an API token by id; requests using it get 401 from then on."""
     try:
-        current_app.extensions["dd_tokens"].revoke(admin(as_), token_id)
+        services().tokens.revoke(admin(as_), token_id)
     except DomainError as exc:
         raise fail(exc) from None
     click.echo(f"Revoked {token_id}.")

@@ -1,26 +1,61 @@
-"""Access to the app's services and the current caller from inside a request."""
+"""The app's one services container, and the current caller, as the adapters reach them.
+
+create_app builds every service once (`build_services`) and keeps the container under one key; web,
+API and CLI code reach it through `services()` inside a request or app context, tests through
+`services(app)`. The typed settings travel with it as `services().config`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
+from app.config import Config
+from app.core.identity import SESSIONS_FILE, check_auth_mode
+from app.core.rbac import RoleMap
+from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
+from app.services.docs import DocsLibrary
+from app.services.portal import PortalService
+from app.services.tokens import TokenService
 from app.services.work_items import WorkItemService
+from app.store.base import Store
+
+EXTENSION = "deltadesk"  # the container's one key in app.extensions
 
 
 @dataclasses.dataclass
 class Services:
     """Everything the adapters may call; built once per app by create_app."""
 
+    config: Config
     work_items: WorkItemService
     admin: AdminService
+    portal: PortalService
+    docs: DocsLibrary
+    tokens: TokenService
+    roles: RoleMap
+    sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
+    store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
-def services() -> Services:
-    return current_app.extensions["deltadesk"]
+def build_services(config: Config, store: Store) -> Services:
+    """Every service over one store, configured from `config` (the RBAC file is read here, once).
+    Refuses an AUTH_MODE the environment may not use before anything is opened for it."""
+    check_auth_mode(config.auth_mode, config.production)
+    work_items = WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ"))
+    sessions = SessionGenerations(config.data_dir / SESSIONS_FILE) if config.auth_mode == "dev" else None
+    return Services(config=config, work_items=work_items, admin=AdminService(store),
+                    portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
+                    tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
+                    sessions=sessions, store=store)
+
+
+def services(app: Flask | None = None) -> Services:
+    """The container of `app`, by default the current app."""
+    return (app or current_app).extensions[EXTENSION]
 
 
 def current_actor() -> Actor | None:

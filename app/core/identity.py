@@ -67,15 +67,9 @@ def check_auth_mode(auth_mode: str, production: bool) -> str:
     return mode
 
 
-def init_identity(app: Flask, role_map: RoleMap) -> None:
-    """Resolve the actor once per request into g.actor; keep the token service in app.extensions."""
-    config = app.extensions["dd_config"]
-    auth_mode = check_auth_mode(config["AUTH_MODE"], config.production)
-    tokens = TokenService(app.extensions["dd_store"])
-    app.extensions["dd_tokens"] = tokens
-    app.extensions["dd_roles"] = role_map
-    generations = SessionGenerations(config.data_dir / SESSIONS_FILE) if auth_mode == "dev" else None
-    app.extensions["dd_sessions"] = generations
+def init_identity(app: Flask, tokens: TokenService, role_map: RoleMap, auth_mode: str,
+                  generations: SessionGenerations | None) -> None:
+    """Resolve the actor once per request into g.actor, from the services create_app built."""
 
     @app.before_request
     def _load_actor() -> None:

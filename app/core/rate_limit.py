@@ -13,6 +13,7 @@ from flask import Flask, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.config import Config
 from app.core import sqlite_limits  # noqa: F401  (registers the sqlite:// storage scheme with limits)
 
 ACTIONS = ("create", "comment", "vote", "transition")
@@ -27,9 +28,8 @@ def limit_key() -> str:
 limiter = Limiter(key_func=limit_key, default_limits=[], headers_enabled=True)
 
 
-def init_rate_limits(app: Flask) -> None:
+def init_rate_limits(app: Flask, config: Config) -> None:
     """Configure flask-limiter from RATELIMIT_* settings."""
-    config = app.extensions["dd_config"]
     app.config["RATELIMIT_ENABLED"] = config.flag("RATELIMIT_ENABLED")
     app.config["RATELIMIT_STORAGE_URI"] = config.ratelimit_storage_uri
     app.config["RATELIMIT_STRATEGY"] = "fixed-window"  # the strategy the sqlite:// storage implements
@@ -47,9 +47,9 @@ def limit(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         raise ValueError(f"unknown rate-limited action {action!r}")
 
     def configured() -> str:
-        from flask import current_app
+        from app.core.context import services  # at call time: context imports the services, they import nothing here
 
-        return current_app.config["DD"][f"RATELIMIT_{action.upper()}"]
+        return services().config[f"RATELIMIT_{action.upper()}"]
 
     # A shared limit: every route decorated with the same action draws on one bucket per caller
     # (an edit and a transition both count as "transition", casting and withdrawing a vote as "vote").

@@ -33,9 +33,9 @@ def apply_security_headers(response: Response, csp: str) -> Response:
     return response
 
 
-def init_security(app: Flask) -> None:
-    """Register the after_request hook that adds the security headers."""
-    csp = content_security_policy(app.config["DD"]["FRAME_ANCESTORS"])
+def init_security(app: Flask, frame_ancestors: str) -> None:
+    """Register the after_request hook that adds the security headers (FRAME_ANCESTORS for normal pages)."""
+    csp = content_security_policy(frame_ancestors)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

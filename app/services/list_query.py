@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from app.models import Actor, ItemType
+from app.models.flags import parse_flag
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
 from app.services.validation import FieldErrors, unstorable, whole_number
@@ -33,13 +34,13 @@ def parse_list_query(actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
         errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
     page = _positive_int(values.get("page"), 1, "page", errors, (MAX_PAGE, "At most page 100 000."))
     page_size = _positive_int(values.get("page_size"), 25, "page_size", errors, (100, "At most 100 items per page."))
-    if _truthy(values.get("voted")) and actor is None:
+    if parse_flag(values.get("voted")) and actor is None:
         errors["voted"] = "Sign in to see what you voted for."
     updated_since = _moment(values.get("updated_since"), errors)
     if errors:
         raise ValidationError(dict(errors), "Some list parameters are not valid.")
-    mine = actor.id if _truthy(values.get("mine")) and actor else None
-    voted_by = actor.id if _truthy(values.get("voted")) and actor else None
+    mine = actor.id if parse_flag(values.get("mine")) and actor else None
+    voted_by = actor.id if parse_flag(values.get("voted")) and actor else None
     return ItemQuery(
         item_type=item_type, states=tuple(states), platform=text["platform"], assignee=text["assignee"],
         author=text["author"] or mine, q=text["q"], voted_by=voted_by,
@@ -93,10 +94,6 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [s.strip() for v in value for s in str(v).split(",")]
     return [s.strip() for s in str(value).split(",")]
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).lower() in ("1", "true", "on", "yes")
 
 
 def _positive_int(value: Any, default: int, name: str, errors: FieldErrors, most: tuple[int, str]) -> int:

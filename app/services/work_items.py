@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from app.models import Actor, Comment, Event, EventType, ItemType, Page, Role, WorkItem, WorkItemDetail
-from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS
+from app.models.work_item import ALL_TYPE_FIELDS
 from app.services import state_machines as sm
 from app.services.clock import new_id, utcnow
 from app.services.errors import (
@@ -22,11 +22,17 @@ from app.services.errors import (
 )
 from app.services.list_query import parse_list_query
 from app.services.markdown import render_markdown
+from app.services.permissions import (
+    TRIAGER_EDITABLE,
+    WRITE_ROLE,
+    Permissions,
+    allowed_transitions,
+    editable_fields,
+    permissions,
+)
 from app.services.validation import FieldErrors, item_fields, whole_number
 from app.store.base import ItemQuery, Store, StoreConflict
 
-REPORTER_EDITABLE = ("title", "description")
-TRIAGER_EDITABLE = COMMON_FIELDS + ALL_TYPE_FIELDS
 PREVIEW_LIMITS = {"description": "description", "body": "comment", "note": "note"}  # field -> its length rule
 
 
@@ -40,6 +46,13 @@ class ItemView:
     my_vote: bool
     allowed_transitions: list[sm.Transition]
     editable_fields: tuple[str, ...]
+    can_vote: bool = False
+    can_comment: bool = False
+
+    @property
+    def can_edit(self) -> bool:
+        """True when the caller may change at least one field now (the edit form is shown)."""
+        return bool(self.editable_fields)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.item.to_dict()
@@ -88,20 +101,10 @@ class WorkItemService:
         return item
 
     def allowed_transitions(self, item: WorkItem, actor: Actor | None) -> list[sm.Transition]:
-        if actor is None:
-            return []
-        is_author = actor.id == item.created_by
-        return [t for t in sm.transitions_from(item.item_type, item.state) if sm.may_take(t, actor.role, is_author)]
+        return allowed_transitions(item, actor)
 
     def editable_fields(self, item: WorkItem, actor: Actor | None) -> tuple[str, ...]:
-        """Fields this caller may change now: triagers any; authors title/description while open."""
-        if actor is None:
-            return ()
-        if actor.role >= Role.TRIAGER:
-            return tuple(f for f in TRIAGER_EDITABLE if f in COMMON_FIELDS or f in _type_fields(item))
-        if actor.role >= Role.REPORTER and actor.id == item.created_by and not sm.is_closed(item.item_type, item.state):
-            return REPORTER_EDITABLE
-        return ()
+        return editable_fields(item, actor)
 
     # ---- reads ---------------------------------------------------------------------------
     def get(self, item_id: str, actor: Actor | None) -> ItemView:
@@ -121,8 +124,14 @@ class WorkItemService:
         return DetailView(self._view(detail, actor), detail.events, detail.comments)
 
     def _view(self, detail: WorkItemDetail, actor: Actor | None) -> ItemView:
+        rights = permissions(actor)
         return ItemView(detail.item, detail.vote_count, detail.comment_count, detail.my_vote,
-                        self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor))
+                        self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor),
+                        can_vote=rights.can_vote, can_comment=rights.can_comment)
+
+    def create_permissions(self, actor: Actor | None) -> Permissions:
+        """What the create page may offer this caller before any item exists."""
+        return permissions(actor)
 
     def events(self, item_id: str, actor: Actor | None, after_version: int = 0) -> list[Event]:
         """The item's audit events in order."""
@@ -143,7 +152,7 @@ class WorkItemService:
         """The markdown being typed into `field` (description, comment body, note) as it will be shown.
         Signed-in reporters only and no longer than the field may be stored, so a preview costs what
         showing the stored text would (the route adds the comment rate limit)."""
-        self._require(actor, Role.REPORTER, "preview markdown")
+        self._require(actor, WRITE_ROLE, "preview markdown")
         errors = FieldErrors()
         value = errors.text({field: text}, field, limit=PREVIEW_LIMITS.get(field, "description"))
         if errors:
@@ -153,7 +162,7 @@ class WorkItemService:
     # ---- writes --------------------------------------------------------------------------
     def create(self, actor: Actor | None, data: dict[str, Any]) -> WorkItem:
         """Validate and store a new item in its type's initial state, with its created event."""
-        actor = self._require(actor, Role.REPORTER, "create work items")
+        actor = self._require(actor, WRITE_ROLE, "create work items")
         errors = FieldErrors()
         item_type = errors.choice(data, "item_type", [t.value for t in ItemType], required=True)
         fields = item_fields(data, item_type, self.platforms, errors) if item_type else {}
@@ -207,7 +216,7 @@ class WorkItemService:
 
     def comment(self, actor: Actor | None, item_id: str, body: Any) -> Comment:
         """Append a markdown comment (comments are never edited or deleted)."""
-        actor = self._require(actor, Role.REPORTER, "comment")
+        actor = self._require(actor, WRITE_ROLE, "comment")
         item = self._load(item_id)
         errors = FieldErrors()
         text = errors.text({"body": body}, "body", required=True, limit="comment")
@@ -220,7 +229,7 @@ class WorkItemService:
 
     def vote(self, actor: Actor | None, item_id: str, voted: bool = True) -> tuple[bool, int]:
         """Cast (or withdraw) the caller's vote; idempotent. Returns (voted, vote_count)."""
-        actor = self._require(actor, Role.REPORTER, "vote")
+        actor = self._require(actor, WRITE_ROLE, "vote")
         if not item_id:
             raise NotFound("No work item with an empty id.")
         event_type = EventType.VOTED if voted else EventType.UNVOTED
@@ -275,10 +284,6 @@ class WorkItemService:
                version: int, at: Any) -> Event:
         return Event(event_id=new_id(), item_id=item.id, seq=0, event_type=event_type.value,
                      payload=payload, version=version, created_at=at, created_by=actor.id)
-
-
-def _type_fields(item: WorkItem) -> tuple[str, ...]:
-    return TYPE_FIELDS[item.item_type]
 
 
 def _blank_fields() -> dict[str, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.core.context import services
 from app.services.markdown import render_markdown
 from app.web.errors import init_error_handlers
 from app.web.fragment_cache import init_fragment_cache
-from app.web.macros import init_macros
-from app.web.url_memo import init_url_memo
+from app.web.links import app_url, under_mount
 
 
 def register_web(app: Flask) -> None:
@@ -20,13 +20,14 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
-    if app.config["DD"]["AUTH_MODE"].strip().lower() == "dev":
+    auth_mode = services(app).config.auth_mode
+    if auth_mode == "dev":
         app.register_blueprint(auth_bp)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["under_mount"] = under_mount
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
-    app.jinja_env.globals.setdefault("auth_mode", app.config["DD"]["AUTH_MODE"].strip().lower())
+    app.jinja_env.globals["app_url"] = app_url  # absolute links in embeds, mount point and PUBLIC_URL included
+    app.jinja_env.globals.setdefault("auth_mode", auth_mode)
     init_fragment_cache(app)
-    init_macros(app)
-    init_url_memo(app)
     init_error_handlers(app)

@@ -7,6 +7,7 @@ import sqlite3
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
+from app.core.context import services
 from app.core.csrf import FIELD as CSRF_FIELD
 from app.core.redirects import safe_next
 from app.core.sessions import SessionGenerations
@@ -29,7 +30,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _generations() -> SessionGenerations:
-    return current_app.extensions["dd_sessions"]
+    return services().sessions  # type: ignore[return-value]  (this blueprint exists in dev mode only)
 
 
 @bp.get("/sign-in")

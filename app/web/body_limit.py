@@ -69,7 +69,6 @@ class ChunkedBodyLimit:
 def init_body_limit(app: Flask) -> None:
     """Wrap the app's WSGI callable once (calling this again does nothing); the limit is read per request,
     so a test or config change to MAX_CONTENT_LENGTH applies."""
-    if app.extensions.get("dd_body_limit"):
+    if isinstance(app.wsgi_app, ChunkedBodyLimit):
         return
     app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
-    app.extensions["dd_body_limit"] = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.core.rate_limit import limit
@@ -24,8 +24,9 @@ def form_context(values: dict[str, Any], errors: dict[str, str] | None = None,
     item_type = values.get("item_type") if values.get("item_type") in [t.value for t in ItemType] else "incident"
     return {"values": {**values, "item_type": item_type}, "errors": errors or {}, "preview": preview,
             "item_types": list(ItemType), "type_fields": TYPE_FIELDS[item_type],
-            "platforms": current_app.extensions["dd_config"].platforms, "priorities": [p.value for p in Priority],
-            "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets"}
+            "platforms": services().config.platforms, "priorities": [p.value for p in Priority],
+            "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets",
+            "can_create": services().work_items.create_permissions(current_actor()).can_create}
 
 
 def _typed(source: Any) -> dict[str, str]:

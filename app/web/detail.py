@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.core.rate_limit import limit
+from app.models.flags import parse_flag
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Priority, Severity
 from app.services.errors import ValidationError
 from app.web.rendering import render, render_fragment, wants_fragment
@@ -29,7 +30,7 @@ def detail_context(item_id: str, forms: dict[str, dict[str, Any]] | None = None)
     return {"detail": detail, "view": detail.view, "item": detail.item, "actor": current_actor(),
             "timeline": merge_timeline(detail.events, detail.comments), "entry_parts": entry_parts,
             "forms": {**blank_forms(), **(forms or {})}, "type_fields": TYPE_FIELDS[detail.item.item_type],
-            "platforms": current_app.extensions["dd_config"].platforms, "priorities": [p.value for p in Priority],
+            "platforms": services().config.platforms, "priorities": [p.value for p in Priority],
             "severities": [s.value for s in Severity], "active_section": "tickets"}
 
 
@@ -54,12 +55,12 @@ def after_write(item_id: str, main: str, status: int = 200,
 @limit("vote")
 def vote(item_id: str) -> Response:
     """Cast or withdraw the caller's vote; the count updates in place and wherever else it is shown."""
-    wanted = request.form.get("voted", "1") in ("1", "true", "on")
+    wanted = parse_flag(request.form.get("voted", "1"))
     voted, count = services().work_items.vote(current_actor(), item_id, wanted)
     if not wants_fragment():
         return redirect(url_for("tickets.detail", item_id=item_id), 303)
     return render_fragment("work_items/_vote_response.html", item_id=item_id, voted=voted, vote_count=count,
-                           actor=current_actor())
+                           actor=current_actor(), can_vote=True)  # the service just accepted this caller's vote
 
 
 @bp.post("/work-items/<item_id>/comments")

@@ -12,12 +12,12 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from app.core.context import current_actor, services
-from app.services.errors import DomainError
-from app.web.portal import portal_service, wants_partial
+from app.web.links import base_url, public_url
+from app.web.rendering import wants_fragment
 
 bp = Blueprint("embed", __name__, url_prefix="/embed")
 
@@ -28,19 +28,7 @@ LIST_PARAMS = ("type", "platform", "assignee", "author", "q", "sort", "page", "p
 
 
 def _allowed_origins() -> list[str]:
-    return current_app.extensions["dd_config"].embed_origins
-
-
-def public_url() -> str:
-    """The configured PUBLIC_URL without its trailing slash ("" when unset: links then follow the Host)."""
-    return current_app.config["DD"]["PUBLIC_URL"].strip().rstrip("/")
-
-
-def base_url() -> str:
-    """Absolute base for links back to the app: PUBLIC_URL, else the request's own host. Built from the
-    Host header only on responses no shared cache may keep (see `_cached`), so a forged Host cannot
-    poison a cache for everyone."""
-    return public_url() or request.host_url.rstrip("/")
+    return services().config.embed_origins
 
 
 @bp.before_request
@@ -75,16 +63,10 @@ def _embed_headers(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(error: DomainError) -> tuple[str, int, dict[str, str]]:
-    body = render_template("embed/error.html", error=error, base=base_url(), fragment=wants_partial())
-    return body, error.status, {"Cache-Control": "no-store"}
-
-
 def _etag(extra: str = "") -> str:
     """Data version + the exact request variant (path, query, fragment or document, viewer)."""
-    version = portal_service().data_version(current_actor())
-    variant = f"{request.full_path}|{wants_partial()}|{base_url()}|{extra}"
+    version = services().portal.data_version(current_actor())
+    variant = f"{request.full_path}|{wants_fragment()}|{base_url()}|{extra}"
     return f"{version}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
 
 
@@ -92,11 +74,11 @@ def _cached(template: str, load: Callable[[], dict[str, Any]], extra: str = "") 
     """304 when the client's ETag still matches; otherwise load the data and render the fragment."""
     etag = _etag(extra)
     private = (current_actor() is not None or not public_url()
-               or not current_app.extensions["deltadesk"].work_items.allow_anonymous_read)
+               or not services().work_items.allow_anonymous_read)
     headers = {"ETag": f'"{etag}"', "Cache-Control": f"{'private' if private else 'public'}, no-cache, max-age=0"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
-    body = render_template(template, base=base_url(), fragment=wants_partial(), **load())
+    body = render_template(template, fragment=wants_fragment(), **load())
     return Response(body, status=200, headers=headers, mimetype="text/html")
 
 
@@ -118,10 +100,10 @@ def work_item(item_id: str) -> Response:
 @bp.get("/status")
 def status() -> Response:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")  # the 14-day window moves daily without new data
-    return _cached("embed/status.html", lambda: {"board": portal_service().status(current_actor())}, today)
+    return _cached("embed/status.html", lambda: {"board": services().portal.status(current_actor())}, today)
 
 
 @bp.get("/roadmap")
 def roadmap() -> Response:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    return _cached("embed/roadmap.html", lambda: {"columns": portal_service().roadmap(current_actor())}, today)
+    return _cached("embed/roadmap.html", lambda: {"columns": services().portal.roadmap(current_actor())}, today)

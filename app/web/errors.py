@@ -1,7 +1,9 @@
 """App-wide error handlers: JSON under /api/, friendly pages or htmx fragments everywhere else.
 
-Domain errors raised by the services are mapped here in one place (status, page or fragment, and
-the conflict modal for stale writes); HTTP errors (404 unknown URL, 405, 413, 429, 500) likewise.
+Domain errors raised by the services are mapped here in one place, for every blueprint: the status,
+then the template chosen by context (the embed's self-contained card on /embed, else the site page or,
+for htmx, a fragment in #flash), the conflict modal for stale writes and the sign-in redirect for desk
+pages; HTTP errors (404 unknown URL, 405, 413, 429, 500) likewise. JSON errors are built by app.api.errors.
 """
 
 from __future__ import annotations
@@ -10,21 +12,20 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.core.context import current_actor
+from app.api import errors as api_errors
+from app.core.context import current_actor, services
 from app.models import Priority, Severity
-from app.services.errors import DomainError, Unauthenticated, VersionConflict
+from app.services.conflicts import plan_reapply
+from app.services.errors import DomainError, Unauthenticated, ValidationError, VersionConflict
 from app.web.rendering import render_fragment, wants_fragment
-from app.web.timeline import LONG_FIELDS, describe, reapply_fields
+from app.web.timeline import LONG_FIELDS, describe
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "version_conflict", 413: "payload_too_large",
-              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
-              500: "internal_error", 503: "unavailable", 507: "storage_full"}
+SIGN_IN_FIRST = ("tickets", "admin")  # desk pages send anonymous readers to sign in; portal and embeds answer 401
 TITLES = {400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 413: "Too large", 422: "Check your input", 429: "Slow down",
           500: "Something went wrong", 503: "Temporarily unavailable", 507: "Storage full"}
@@ -32,15 +33,6 @@ TITLES = {400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "N
 
 def is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
-
-
-def json_error(status: int, code: str, message: str, details: Any = None,
-               headers: dict[str, str] | None = None) -> Response:
-    """The API's error shape: {"error": {"code", "message", "details"}}."""
-    response = jsonify({"error": {"code": code, "message": message, "details": details}})
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
 
 
 def retry_after_seconds() -> int | None:
@@ -54,11 +46,15 @@ def retry_after_seconds() -> int | None:
 
 
 def html_error(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    """A friendly page in the layout, or for htmx a fragment shown in the page's #flash region."""
+    """The error in the template its context calls for: the embed's own card under /embed, else a friendly
+    page in the layout or, for htmx, a fragment shown in the page's #flash region."""
     headers = dict(headers or {})
-    context = {"code": status, "title": TITLES.get(status, "Error"), "message": message, **extra}
+    context = {"code": status, "title": TITLES.get(status, "Error"), "message": message, "fields": {}, **extra}
     if extra.get("domain_code") == "invalid_transition":
         context["title"] = "Not possible now"
+    if request.blueprint == "embed":
+        headers["Cache-Control"] = "no-store"
+        return render_fragment("embed/error.html", status, headers, fragment=wants_fragment(), **context)
     if wants_fragment():
         inside_modal = request.headers.get("HX-Source", "").endswith("#reapply-form")
         headers.setdefault("HX-Retarget", "#conflict-flash" if inside_modal else "#flash")
@@ -76,8 +72,7 @@ def handle_http(exc: HTTPException) -> Response:
     if status == 429:
         message = "You are doing that too often. Please wait a moment and try again."
     if is_api_request():
-        details = {"retry_after": retry_after} if retry_after else None
-        return json_error(status, HTTP_CODES.get(status, "error"), message, details, headers)
+        return api_errors.http_error(exc)
     return html_error(status, message, headers, retry_after=retry_after)
 
 
@@ -90,24 +85,30 @@ def handle_exception(exc: Exception) -> Response:
 
 
 def handle_domain(exc: DomainError) -> Response:
-    """Service errors outside the API blueprint: JSON under /api/, else pages, fragments or the modal."""
+    """Service errors from every blueprint but the API's: JSON under /api/, else pages, fragments or the modal."""
+    if is_api_request():
+        return api_errors.domain_error(exc)  # logs the store's 5xx itself
     if exc.status >= 500:  # the store could not write (busy, or the disk is full): the operator must know
         log.warning("%s (%s) on %s %s: %s", exc.code, exc.status, request.method, request.path, exc.message)
-    if is_api_request():
-        return json_error(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, VersionConflict):
         return conflict_response(exc)
-    if (isinstance(exc, Unauthenticated) and request.method == "GET" and not wants_fragment()
-            and "auth.sign_in" in current_app.view_functions):
+    if _sign_in_first(exc):
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    return html_error(exc.status, exc.message, details=exc.details, domain_code=exc.code)
+    fields = exc.fields if isinstance(exc, ValidationError) else {}
+    return html_error(exc.status, exc.message, details=exc.details, domain_code=exc.code, fields=fields)
+
+
+def _sign_in_first(exc: DomainError) -> bool:
+    """An anonymous reader asking for a desk page is sent to sign in (and back) rather than shown a 401."""
+    return (isinstance(exc, Unauthenticated) and request.method == "GET" and not wants_fragment()
+            and request.blueprint in SIGN_IN_FIRST and "auth.sign_in" in current_app.view_functions)
 
 
 def conflict_response(exc: VersionConflict) -> Response:
     """409: the current version and what changed since, with the user's attempted change kept intact."""
-    change = {k: v for k, v in request.form.items() if k not in ("csrf_token", "expected_version")}
-    reapply, untouched = reapply_fields(change, exc.events_since)
-    context = {"conflict": exc, "item": exc.current, "change": change, "reapply": reapply, "untouched": untouched,
+    plan = plan_reapply({k: v for k, v in request.form.items() if k != "csrf_token"}, exc.events_since)
+    context = {"conflict": exc, "item": exc.current, "change": plan.change, "reapply": plan.reapply,
+               "untouched": plan.untouched,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
                "active_section": "tickets", "choices": _choices()}
     if wants_fragment():
@@ -119,7 +120,7 @@ def conflict_response(exc: VersionConflict) -> Response:
 def _choices() -> dict[str, list[str]]:
     """Options for the choice fields of a re-applied edit (shown as selects, like the edit form)."""
     return {"priority": [p.value for p in Priority], "severity": [s.value for s in Severity],
-            "platform": current_app.extensions["dd_config"].platforms}
+            "platform": services().config.platforms}
 
 
 def init_error_handlers(app: Flask) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.models import ItemType, Page
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
 from app.web.rendering import render, wants_fragment
-from app.web.url_memo import cached_url_for
 
 bp = Blueprint("tickets", __name__)
 
@@ -42,24 +41,18 @@ def list_url(params: dict[str, str], **changes: Any) -> str:
     """/work-items with the given filter state (blank values dropped), for links and pushed history."""
     merged = {**params, **{k: str(v) for k, v in changes.items()}}
     query = urlencode([(k, merged[k]) for k in FILTER_KEYS if merged.get(k) and merged[k] != _default(merged, k)])
-    return cached_url_for("tickets.list_items") + (f"?{query}" if query else "")
+    return url_for("tickets.list_items") + (f"?{query}" if query else "")
 
 
-def row_parts(page: Page) -> list[tuple[tuple[str, int, int], dict[str, Any]]]:
-    """(cache key, context) per list row: a row shows its item at one version and its vote count."""
+def row_parts(page: Page) -> list[dict[str, Any]]:
+    """The context of each list row's partial: its item (at one version) and its vote count."""
     votes = page.vote_counts
-    return [((item.id, item.version, votes.get(item.id, 0)), {"item": item, "votes": votes.get(item.id, 0)})
-            for item in page.items]
-
-
-def filters_key(params: dict[str, str], errors: dict[str, str], signed_in: bool) -> tuple[Any, ...]:
-    """Everything the filter form shows besides app-wide option lists."""
-    return tuple(sorted(params.items())), tuple(sorted(errors.items())), signed_in
+    return [{"item": item, "votes": votes.get(item.id, 0)} for item in page.items]
 
 
 def _history_headers(params: dict[str, str]) -> dict[str, str]:
     """Fragments push their canonical URL (defaults and blanks left out), so back/forward walk the filters."""
-    if not wants_fragment() or request.headers.get("HX-History-Restore-Request") == "true":
+    if not wants_fragment():  # a full page, or a history restore (wants_fragment says no to those too)
         return {}
     return {"HX-Push-Url": list_url(params)}
 
@@ -73,10 +66,10 @@ def home() -> Response:
 def list_items() -> Response:
     """Full page, or just the #results fragment when the filters ask for it via htmx."""
     params = list_params(request.args)
-    context = {"params": params, "list_url": list_url, "row_parts": row_parts, "filters_key": filters_key,
+    context = {"params": params, "list_url": list_url, "row_parts": row_parts,
                "sorts": SORTS, "page_sizes": PAGE_SIZES,
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
-               "platforms": current_app.extensions["dd_config"].platforms, "actor": current_actor(),
+               "platforms": services().config.platforms, "actor": current_actor(),
                "active_section": "tickets", "errors": {}, "page": None,
                "fragment": wants_fragment()}
     try:

@@ -30,7 +30,7 @@ class Entry:
         return self.comment.created_at if self.comment else self.event.created_at  # type: ignore[union-attr]
 
     @property
-    def key(self) -> tuple[str, ...]:
+    def cache_key(self) -> tuple[str, ...]:
         """Identifies everything this entry shows: events and comments never change once written."""
         if self.comment:
             return ("comment", self.comment.id)
@@ -41,9 +41,9 @@ class Entry:
         return self.comment.created_by if self.comment else self.event.created_by  # type: ignore[union-attr]
 
 
-def entry_parts(timeline: list[Entry]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
-    """(cache key, context) per timeline entry, for the fragment cache's `each`."""
-    return [(entry.key, {"entry": entry, "describe": describe}) for entry in timeline]
+def entry_parts(timeline: list[Entry]) -> list[dict[str, Any]]:
+    """The context of each timeline entry's partial, for the fragment cache's `each` (which keys it)."""
+    return [{"entry": entry, "describe": describe} for entry in timeline]
 
 
 def merge_timeline(events: list[Event], comments: list[Comment]) -> list[Entry]:
@@ -111,19 +111,6 @@ def _value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+# Fields the conflict modal shows as a textarea (the others as an input or a select).
 LONG_FIELDS = ("note", "body", "description", "impact", "problem", "proposed_benefit", "justification")
 
-
-def reapply_fields(change: dict[str, str], events_since: list[Event]) -> tuple[dict[str, str], list[str]]:
-    """Split a stale edit into what the user really changed and fields they left alone.
-
-    A field another person changed since the user's version, and which the user submitted with its
-    old value, was not touched by the user: re-applying it would silently revert the other change.
-    """
-    before: dict[str, Any] = {}
-    for event in events_since:
-        if event.event_type == EventType.UPDATED:
-            for name, diff in (event.payload.get("changes") or {}).items():
-                before.setdefault(name, diff.get("from"))
-    untouched = [n for n, v in change.items() if n in before and str(v or "") == str(before[n] or "")]
-    return {n: v for n, v in change.items() if n not in untouched}, untouched

@@ -97,3 +97,13 @@ def test_html_handlers_do_not_leak_into_the_api(app: Flask) -> None:
     assert error_of(api.call("GET", "/work-items/unknown"))["code"] == "not_found"
     assert error_of(api.call("GET", "/nothing-here"))["code"] == "not_found"
     assert app.test_client().get("/nothing-here").data == b"<h1>Not here</h1>"
+
+
+def test_one_code_per_status_agrees_with_the_domain_errors_and_the_openapi_document() -> None:
+    from app.api.errors import HTTP_CODES
+    from app.api.openapi import ERRORS
+    from app.services.errors import ValidationError, VersionConflict
+
+    assert HTTP_CODES[409] == VersionConflict.code == "version_conflict"
+    assert HTTP_CODES[422] == ValidationError.code
+    assert "version_conflict" in ERRORS["409"]

@@ -9,6 +9,7 @@ from api_helpers import ADMIN, OTHER, REPORTER, TRIAGER, VIEWER
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.models import Actor, Role
 
 ROLES = {"anonymous": None, "viewer": VIEWER, "author": REPORTER, "other_reporter": OTHER,
@@ -43,7 +44,7 @@ def _client(app: Flask, user: str | None) -> FlaskClient:
 
 
 def _seed(app: Flask) -> str:
-    item = app.extensions["deltadesk"].work_items.create(Actor(REPORTER, Role.REPORTER), {
+    item = services(app).work_items.create(Actor(REPORTER, Role.REPORTER), {
         "item_type": "platform_request", "title": "Catalog for team X", "platform": "unity-catalog"})
     return item.id
 
@@ -56,15 +57,15 @@ def test_html_write_route_by_role(make_app: Any, route: str, role: str) -> None:
     suffix, form, expected = MATRIX[route]
     path = suffix if route == "create" else f"/work-items/{item_id}{suffix}"
     if route == "unvote":
-        app.extensions["deltadesk"].work_items.vote(Actor(TRIAGER, Role.TRIAGER), item_id, True)
+        services(app).work_items.vote(Actor(TRIAGER, Role.TRIAGER), item_id, True)
     response = _client(app, ROLES[role]).post(path, data={**form, "csrf_token": TOKEN})
     want = expected[list(ROLES).index(role)]
     assert response.status_code == want, (route, role, response.get_data(as_text=True)[:300])
     if want >= 400:
-        view = app.extensions["deltadesk"].work_items.get(item_id, None)
+        view = services(app).work_items.get(item_id, None)
         assert view.item.version == 1 and view.comment_count == 0
         assert view.vote_count == (1 if route == "unvote" else 0)
-        assert app.extensions["deltadesk"].work_items.list(None, {}).total == 1
+        assert services(app).work_items.list(None, {}).total == 1
 
 
 def test_html_write_without_csrf_token_is_rejected(make_app: Any) -> None:
@@ -75,6 +76,6 @@ def test_html_write_without_csrf_token_is_rejected(make_app: Any) -> None:
     assert refused.status_code == 400
     forged = client.post(f"/work-items/{item_id}/comments", data={"body": "forged", "csrf_token": "guess"})
     assert forged.status_code == 400
-    assert app.extensions["deltadesk"].work_items.get(item_id, None).comment_count == 0
+    assert services(app).work_items.get(item_id, None).comment_count == 0
     accepted = client.post(f"/work-items/{item_id}/comments", data={"body": "real", "csrf_token": TOKEN})
     assert accepted.status_code == 303

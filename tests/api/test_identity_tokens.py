@@ -11,13 +11,14 @@ from api_helpers import ADMIN, REPORTER, TRIAGER, VIEWER, Api, error_of
 from flask import Flask
 
 from app import create_app
+from app.core.context import services
 from app.models import Actor, Role
 from app.services.errors import Forbidden, NotFound, ValidationError
 from app.services.tokens import TokenService, hash_token
 
 
 def _tokens(app: Flask) -> TokenService:
-    return app.extensions["dd_tokens"]
+    return services(app).tokens
 
 
 def _admin() -> Actor:
@@ -28,7 +29,7 @@ def test_tokens_are_stored_only_as_hashes(app: Flask) -> None:
     token, plain = _tokens(app).create(_admin(), TRIAGER, "alertmanager")
     assert plain.startswith("dd_") and len(plain) > 40
     assert token.token_hash == hash_token(plain) and plain not in repr(token)
-    table = app.extensions["dd_store"].tables["api_tokens"].read_all().to_pylist()
+    table = services(app).store.tables["api_tokens"].read_all().to_pylist()
     assert len(table) == 1 and table[0]["token_hash"] == hash_token(plain)
     assert plain not in str(table)
     assert table[0]["user_id"] == TRIAGER and table[0]["created_by"] == ADMIN
@@ -123,7 +124,7 @@ def test_secret_key_is_required_in_production(tmp_path: Any) -> None:
         create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "AUTH_MODE": "proxy"})
     app = create_app({"DATA_DIR": str(tmp_path), "ENV": "production", "AUTH_MODE": "proxy", "SECRET_KEY": "k" * 32})
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    app.extensions["dd_store"].close()
+    services(app).store.close()
 
 
 def test_token_cli_create_list_revoke(app: Flask) -> None:

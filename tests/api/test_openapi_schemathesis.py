@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app import create_app
 from app.api.openapi import PATHS
+from app.core.context import services
 
 OPERATIONS = [(path, method.upper()) for path, ops in PATHS.items() for method in ops if method != "parameters"]
 # Operations with something a client can get wrong besides the id (a body or query parameters).
@@ -34,7 +35,7 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({"DATA_DIR": str(folder / "data"), "AUTH_MODE": "proxy", "RBAC_FILE": str(folder / "rbac.toml"),
                       "SECRET_KEY": "test", "RATELIMIT_ENABLED": "0"})
     yield app
-    app.extensions["dd_store"].close()
+    services(app).store.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from api_helpers import REPORTER, TRIAGER, Api, error_of
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.models import Actor, Role
 
 TOKEN = "csrf-test-token"
@@ -47,7 +48,7 @@ def _post_raw(api: Api, method: str, path: str, user: str, text: str) -> Any:
 
 def _seed(app: Flask, item_type: str = "incident") -> tuple[str, int]:
     fields = dict(BASE[item_type])
-    item = app.extensions["deltadesk"].work_items.create(Actor(REPORTER, Role.REPORTER), fields)
+    item = services(app).work_items.create(Actor(REPORTER, Role.REPORTER), fields)
     return item.id, item.version
 
 
@@ -58,13 +59,13 @@ def _assert_names(response: Any, field: str) -> None:
 
 
 def _nothing_written(app: Flask, before: str) -> None:
-    assert app.extensions["dd_store"].data_version() == before
+    assert services(app).store.data_version() == before
 
 
 @pytest.mark.parametrize("bad", list(BAD_JSON_TEXTS))
 @pytest.mark.parametrize("field", list(TYPE_OF_FIELD))
 def test_api_create_refuses_unstorable_text(app: Flask, api: Api, field: str, bad: str) -> None:
-    before = app.extensions["dd_store"].data_version()
+    before = services(app).store.data_version()
     body = BASE[TYPE_OF_FIELD[field]]
     response = _post_raw(api, "POST", "/work-items", REPORTER, _raw_json(body, field, BAD_JSON_TEXTS[bad]))
     _assert_names(response, field)
@@ -75,7 +76,7 @@ def test_api_create_refuses_unstorable_text(app: Flask, api: Api, field: str, ba
 @pytest.mark.parametrize("field", EDITABLE)
 def test_api_patch_refuses_unstorable_text(app: Flask, api: Api, field: str, bad: str) -> None:
     item_id, version = _seed(app, TYPE_OF_FIELD[field])
-    before = app.extensions["dd_store"].data_version()
+    before = services(app).store.data_version()
     text = _raw_json({"expected_version": version}, field, BAD_JSON_TEXTS[bad])
     _assert_names(_post_raw(api, "PATCH", f"/work-items/{item_id}", TRIAGER, text), field)
     _nothing_written(app, before)
@@ -84,7 +85,7 @@ def test_api_patch_refuses_unstorable_text(app: Flask, api: Api, field: str, bad
 @pytest.mark.parametrize("bad", ["high_surrogate", "low_surrogate", "nul"])
 def test_api_transition_note_refuses_unstorable_text(app: Flask, api: Api, bad: str) -> None:
     item_id, version = _seed(app)
-    before = app.extensions["dd_store"].data_version()
+    before = services(app).store.data_version()
     text = _raw_json({"to_state": "triaged", "expected_version": version}, "note", BAD_JSON_TEXTS[bad])
     _assert_names(_post_raw(api, "POST", f"/work-items/{item_id}/transition", TRIAGER, text), "note")
     _nothing_written(app, before)
@@ -93,7 +94,7 @@ def test_api_transition_note_refuses_unstorable_text(app: Flask, api: Api, bad: 
 @pytest.mark.parametrize("bad", list(BAD_JSON_TEXTS))
 def test_api_comment_refuses_unstorable_text(app: Flask, api: Api, bad: str) -> None:
     item_id, _ = _seed(app)
-    before = app.extensions["dd_store"].data_version()
+    before = services(app).store.data_version()
     text = _raw_json({}, "body", BAD_JSON_TEXTS[bad])
     _assert_names(_post_raw(api, "POST", f"/work-items/{item_id}/comments", REPORTER, text), "body")
     _nothing_written(app, before)
@@ -139,7 +140,7 @@ HTML_TEXT_FIELDS = ["title", "description", "impact", "problem", "proposed_benef
 @pytest.mark.parametrize("route", ["create", "edit"])
 def test_html_forms_refuse_control_characters(html_app: Flask, route: str, field: str, bad: str) -> None:
     item_id, version = _seed(html_app, TYPE_OF_FIELD[field])
-    before = html_app.extensions["dd_store"].data_version()
+    before = services(html_app).store.data_version()
     if route == "create":
         url, data, user = "/work-items/new", {**BASE[TYPE_OF_FIELD[field]], field: BAD_FORM_TEXTS[bad]}, REPORTER
     else:
@@ -154,7 +155,7 @@ def test_html_forms_refuse_control_characters(html_app: Flask, route: str, field
 @pytest.mark.parametrize("route", ["comments", "transition"])
 def test_html_comment_and_note_refuse_nul(html_app: Flask, route: str) -> None:
     item_id, version = _seed(html_app)
-    before = html_app.extensions["dd_store"].data_version()
+    before = services(html_app).store.data_version()
     data = {"body": "a\x00b"} if route == "comments" else {"to_state": "triaged", "expected_version": str(version),
                                                             "note": "a\x00b"}
     response = _client(html_app, TRIAGER).post(f"/work-items/{item_id}/{route}", data={"csrf_token": TOKEN, **data})
@@ -169,6 +170,6 @@ def test_html_form_percent_encoded_surrogate_arrives_as_plain_text(html_app: Fla
     response = _client(html_app, REPORTER).post(f"/work-items/{item_id}/comments", data=body,
                                                 content_type="application/x-www-form-urlencoded")
     assert response.status_code == 303
-    comments = html_app.extensions["deltadesk"].work_items.detail(item_id, None).comments
+    comments = services(html_app).work_items.detail(item_id, None).comments
     assert comments[-1].body.encode("utf-8")  # storable: no surrogate got through
     assert html_app.test_client().get(f"/work-items/{item_id}").status_code == 200

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.core.context import services
 from app.models import Actor, Role
 from tests.fixtures import RBAC, close_app
 
@@ -27,7 +28,7 @@ BOB = Actor("bob@example.com", Role.REPORTER)
 
 def _seed(app: Flask) -> None:
     """30 items of every type so lists paginate; a few stay untriaged for the triage queue."""
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     for n in range(12):
         service.create(BOB, {"item_type": "incident", "title": f"Incident number {n}", "severity": "sev3",
                              "platform": "jobs", "priority": ["p1", "p2", "p3", "p4"][n % 4]})

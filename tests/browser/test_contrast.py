@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.core.context import services
 from app.models import Actor, Role, WorkItem
 from app.services.work_items import WorkItemService
 from tests.browser.conftest import ARTIFACTS, CSP, shot, sign_in
@@ -90,7 +91,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, s
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    return app, _seed(app.extensions["deltadesk"].work_items)
+    return app, _seed(services(app).work_items)
 
 
 @pytest.fixture(scope="module")

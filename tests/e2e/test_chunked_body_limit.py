@@ -22,6 +22,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.core.context import services
 from app.web.body_limit import init_body_limit
 from tests.fixtures import RBAC
 
@@ -68,7 +69,7 @@ def werkzeug_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     thread.start()
     yield server.server_port
     server.shutdown()
-    app.extensions["dd_store"].close()
+    services(app).store.close()
 
 
 @pytest.fixture(params=["gunicorn", "werkzeug"])
@@ -168,4 +169,4 @@ def test_init_body_limit_wraps_once(tmp_path: Path) -> None:
     wrapped = app.wsgi_app
     init_body_limit(app)  # create_app may call it too: still one wrapper
     assert app.wsgi_app is wrapped and type(wrapped).__name__ == "ChunkedBodyLimit"
-    app.extensions["dd_store"].close()
+    services(app).store.close()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app.core.context import services
 from app.services.portal import PortalService
 from app.services.work_items import WorkItemService
 from tests.fixtures import _store_of
@@ -42,4 +43,4 @@ def portal(items: WorkItemService, clock: Clock) -> PortalService:
 @pytest.fixture()
 def live_items(app: Flask) -> WorkItemService:
     """The app's own work item service (real clock): for tests that go through HTTP."""
-    return app.extensions["deltadesk"].work_items
+    return services(app).work_items

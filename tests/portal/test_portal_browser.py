@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from app.config import ROOT
+from app.core.context import services
 from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.portal.support import PLATFORMS, REPORTER, incident, move
 
@@ -61,7 +62,7 @@ def servers(tmp_path: Path) -> Iterator[dict[str, Any]]:
                       "SECRET_KEY": "browser-test", "EMBED_ALLOWED_ORIGINS": f"http://127.0.0.1:{portal_port}"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     app_url = f"http://127.0.0.1:{server.server_address[1]}"
-    items = app.extensions["deltadesk"].work_items
+    items = services(app).work_items
     item = incident(items, "sev1", platform="kafka", title="Consumers lagging")
     page_html["html"] = PORTAL_PAGE.format(app=app_url, item_id=item.id)
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (portal, server)]
@@ -116,7 +117,7 @@ def test_origin_not_on_the_list_gets_nothing(servers: dict[str, Any], page: Page
 def test_roadmap_vote_toggle_by_keyboard(tmp_path: Path, page: Page) -> None:
     """A signed-in reporter tabs to the vote button and presses Enter: htmx posts with the CSRF token."""
     app = create_app({"DATA_DIR": str(tmp_path / "data"), "PLATFORMS": ",".join(PLATFORMS), "SECRET_KEY": "kb-test"})
-    items = app.extensions["deltadesk"].work_items
+    items = services(app).work_items
     item = items.create(REPORTER, {"item_type": "improvement", "title": "Keyboard voting"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

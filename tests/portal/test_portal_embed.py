@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.services.work_items import WorkItemService
 from tests.portal.support import ORIGIN, REPORTER, improvement, incident, sign_in
 
@@ -56,7 +57,7 @@ def test_etag_304_until_data_changes(make_app) -> None:  # noqa: ANN001
     # Shared caches may keep an embed only when its links come from PUBLIC_URL, not the Host header
     # (issue #11); without PUBLIC_URL the same response is private (tests/web/test_hostile_params.py).
     app = make_app(PUBLIC_URL="http://localhost")
-    client, live_items = app.test_client(), app.extensions["deltadesk"].work_items
+    client, live_items = app.test_client(), services(app).work_items
     item = improvement(live_items, "Poll me")
     first = client.get("/embed/roadmap", headers=HTMX)
     etag = first.headers["ETag"]
@@ -100,7 +101,7 @@ def test_no_session_cookie_is_set_or_needed(client: FlaskClient) -> None:
 
 def test_public_url_is_used_for_links(make_app) -> None:  # noqa: ANN001
     app = make_app(PUBLIC_URL="https://deltadesk.example.com/")
-    item = improvement(app.extensions["deltadesk"].work_items, "Linked")
+    item = improvement(services(app).work_items, "Linked")
     body = app.test_client().get(f"/embed/work-items/{item.id}", headers=HTMX).get_data(as_text=True)
     assert f'href="https://deltadesk.example.com/work-items/{item.id}"' in body
     assert "https://deltadesk.example.com/static/css/embed.css" in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.services.portal import PortalService
 from app.services.work_items import WorkItemService
 from tests.portal.support import (
@@ -135,7 +136,7 @@ def test_vote_needs_sign_in_and_known_item(client: FlaskClient, live_items: Work
 def test_vote_is_rate_limited(make_app) -> None:  # noqa: ANN001
     app: Flask = make_app(RATELIMIT_VOTE="2/minute")
     client = app.test_client()
-    item = improvement(app.extensions["deltadesk"].work_items, "Limited")
+    item = improvement(services(app).work_items, "Limited")
     token = sign_in(client)
     codes = [client.post(f"/roadmap/{item.id}/vote", data={"csrf_token": token}).status_code for _ in range(3)]
     assert codes == [303, 303, 429]

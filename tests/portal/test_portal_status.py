@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.services.portal import PortalService, condition_for
 from app.services.work_items import WorkItemService
 from tests.portal.support import PLATFORMS, REPORTER, TRIAGER, Clock, incident, move
@@ -117,7 +118,7 @@ def test_anonymous_status_needs_sign_in_when_reading_is_restricted(make_app) -> 
 
 
 def test_incidents_of_unconfigured_platforms_get_an_other_row(app, clock: Clock) -> None:  # noqa: ANN001
-    store = app.extensions["dd_store"]
+    store = services(app).store
     legacy = WorkItemService(store, [*PLATFORMS, "hadoop"], clock=clock)
     incident(legacy, "sev2", platform="hadoop", title="Old cluster down")
     board = PortalService(WorkItemService(store, PLATFORMS, clock=clock), clock=clock).status(None)

@@ -11,6 +11,7 @@ import pytest
 
 from app import create_app
 from app.config import Config
+from app.core.context import services
 
 STRONG = "x" * 40
 
@@ -77,7 +78,7 @@ def test_the_dev_key_file_is_private(tmp_path: Path) -> None:
     key_file = tmp_path / ".dev_secret_key"
     assert _mode(key_file) == 0o600
     assert app.config["SECRET_KEY"] == key_file.read_text().strip() and len(app.config["SECRET_KEY"]) >= 32
-    app.extensions["dd_store"].close()
+    services(app).store.close()
 
 
 def test_an_existing_world_readable_dev_key_file_is_made_private(tmp_path: Path) -> None:
@@ -86,4 +87,4 @@ def test_an_existing_world_readable_dev_key_file_is_made_private(tmp_path: Path)
     key_file.chmod(0o644)
     app = create_app({"DATA_DIR": str(tmp_path), "RATELIMIT_ENABLED": "0"})
     assert _mode(key_file) == 0o600 and app.config["SECRET_KEY"] == "e" * 64
-    app.extensions["dd_store"].close()
+    services(app).store.close()

@@ -9,6 +9,7 @@ from databricks import sql
 
 from app import create_app
 from app.config import Config
+from app.core.context import services
 from app.store.sql_connection import ConnectionPool, connect_kwargs, databricks_connector, is_concurrency_error
 from app.store.sql_store import SqlStore
 
@@ -78,7 +79,7 @@ def test_server_hostname_alias_and_missing_settings() -> None:
 
 def test_store_databricks_selects_the_sql_store(calls: list[dict[str, Any]], tmp_path: Any) -> None:
     app = create_app({**BASE, "STORE": "databricks", "DATABRICKS_TOKEN": "t", "DATA_DIR": str(tmp_path)})
-    store = app.extensions["dd_store"]
+    store = services(app).store
     assert isinstance(store, SqlStore)
     assert store.sql.items == "`main`.`deltadesk`.`work_items`"
     assert store.reconciler is not None  # start-up recovery runs in the background, not in create_app

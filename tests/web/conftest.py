@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.models import Actor, WorkItem
 from tests.web.helpers import BOB, sign_in
 
@@ -36,7 +37,7 @@ def anon(app: Flask) -> FlaskClient:
 @pytest.fixture()
 def make_item(app: Flask) -> Callable[..., WorkItem]:
     """Create an item through the service (the same path the UI uses)."""
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
 
     def make(actor: Actor = BOB, **data: Any) -> WorkItem:
         fields = {"item_type": "incident", "title": "Warehouse queue is slow", "severity": "sev2",

@@ -5,6 +5,7 @@ into another user's page."""
 from __future__ import annotations
 
 from app.bounded_cache import BoundedCache
+from app.core.context import services
 from tests.web.helpers import ALICE, BOB, post, sign_in
 
 
@@ -15,7 +16,7 @@ def _row(html: str, item_id: str) -> str:
 
 def test_list_rows_follow_edits_transitions_and_votes(app, client, make_item):
     item = make_item(title="Queue is slow")
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     assert "Queue is slow" in _row(client.get("/work-items").get_data(as_text=True), item.id)
     item = service.update(ALICE, item.id, item.version, {"title": "Queue is very slow"})
     service.transition(ALICE, item.id, "triaged", item.version)
@@ -29,7 +30,7 @@ def test_list_rows_follow_edits_transitions_and_votes(app, client, make_item):
 
 def test_detail_facts_and_timeline_follow_changes_but_the_vote_button_is_per_user(app, client, make_item):
     item = make_item()
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     client.get(f"/work-items/{item.id}")  # cache this version's fragments
     service.vote(BOB, item.id)
     mine = sign_in(app.test_client(), "bob@example.com").get(f"/work-items/{item.id}").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.core.context import services
 from tests.web.helpers import ALICE, HTMX, post
 
 HOSTILE = ("<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
@@ -26,7 +27,7 @@ def test_create_success_redirects_to_the_new_item(app, client):
             "description": "Per **team** costs", "priority": "p2"}
     plain = post(client, "/work-items/new", data)
     assert plain.status_code == 303
-    item = app.extensions["deltadesk"].work_items.list(ALICE, {}).items[0]
+    item = services(app).work_items.list(ALICE, {}).items[0]
     assert plain.headers["Location"].endswith(f"/work-items/{item.id}")
     assert item.title == "Cost dashboard per team" and item.problem == "Nobody knows" and item.priority == "p2"
     htmx = post(client, "/work-items/new", {**data, "title": "Second one"}, htmx=True)
@@ -72,7 +73,7 @@ def assert_inert(html: str) -> None:
 
 def test_hostile_description_and_comment_render_inert(app, client, make_item):
     item = make_item(description=HOSTILE, title="<b>not bold</b> title")
-    app.extensions["deltadesk"].work_items.comment(ALICE, item.id, HOSTILE)
+    services(app).work_items.comment(ALICE, item.id, HOSTILE)
     html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
     main = html.split('<main id="main">')[1].split("</main>")[0]
     assert_inert(main)

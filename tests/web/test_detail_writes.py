@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from app.core.context import services
 from tests.web.helpers import ALICE, HTMX, TOKEN, post, sign_in
 
 
 def test_detail_page_shows_the_item_and_one_merged_timeline(app, client, make_item):
     item = make_item(description="**Bold** start")
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     service.comment(ALICE, item.id, "First look: _queue_ depth")
     item = service.transition(ALICE, item.id, "triaged", item.version)
     html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
@@ -95,7 +96,7 @@ def test_triager_edit_of_priority_and_assignee(client, make_item):
 
 def test_stale_write_answers_409_with_the_conflict_modal(app, client, make_item):
     item = make_item()
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     service.update(ALICE, item.id, 1, {"priority": "p1"})
     response = post(client, f"/work-items/{item.id}/transition",
                     {"to_state": "closed", "expected_version": 1, "note": "My carefully typed reason"}, htmx=True)
@@ -115,7 +116,7 @@ def test_stale_write_answers_409_with_the_conflict_modal(app, client, make_item)
 
 def test_stale_edit_reapplies_only_what_the_user_changed(app, client, make_item):
     item = make_item()
-    app.extensions["deltadesk"].work_items.update(ALICE, item.id, 1, {"priority": "p1"})
+    services(app).work_items.update(ALICE, item.id, 1, {"priority": "p1"})
     response = post(client, f"/work-items/{item.id}/edit",
                     {"expected_version": 1, "priority": "p3", "assignee": "dave@example.com"})
     html = response.get_data(as_text=True)
@@ -155,7 +156,7 @@ def test_anonymous_write_asks_to_sign_in(anon, make_item):
 
 def test_reapply_that_is_no_longer_allowed_reports_inside_the_modal(app, client, make_item):
     item = make_item()
-    app.extensions["deltadesk"].work_items.transition(ALICE, item.id, "triaged", 1)
+    services(app).work_items.transition(ALICE, item.id, "triaged", 1)
     modal = post(client, f"/work-items/{item.id}/transition", {"to_state": "closed", "expected_version": 1,
                                                                "note": "kept"}, htmx=True)
     assert modal.status_code == 409 and 'id="conflict-flash"' in modal.get_data(as_text=True)
@@ -171,7 +172,7 @@ def test_consecutive_votes_fold_into_one_timeline_line(app, client, make_item):
     from app.models import Actor, Role
 
     item = make_item()
-    service = app.extensions["deltadesk"].work_items
+    service = services(app).work_items
     for who in ("dave@example.com", "erin@example.com", "frank@example.com"):
         service.vote(Actor(who, Role.REPORTER), item.id)
     html = client.get(f"/work-items/{item.id}").get_data(as_text=True)
@@ -190,7 +191,7 @@ def test_detail_and_new_serve_fragments_to_htmx(client, make_item):
 
 def test_reapplied_choice_fields_are_selects_with_the_users_value(app, client, make_item):
     item = make_item()
-    app.extensions["deltadesk"].work_items.update(ALICE, item.id, 1, {"assignee": "erin@example.com"})
+    services(app).work_items.update(ALICE, item.id, 1, {"assignee": "erin@example.com"})
     html = post(client, f"/work-items/{item.id}/edit", {"expected_version": 1, "priority": "p2"},
                 htmx=True).get_data(as_text=True)
     assert '<select id="reapply-priority" name="priority">' in html

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from app.core.context import services
 from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.web.helpers import HTMX, RBAC, TOKEN, post, sign_in
 
@@ -59,7 +60,7 @@ def limited(tmp_path: Path) -> Flask:
 
 
 def test_rate_limited_vote_tells_when_to_retry(limited: Flask):
-    service = limited.extensions["deltadesk"].work_items
+    service = services(limited).work_items
     from tests.web.helpers import BOB
 
     item = service.create(BOB, {"item_type": "improvement", "title": "Rate me"})

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.models import WorkItem
 from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
 from tests.web.helpers import ALICE, RBAC, post, sign_in
@@ -111,7 +112,7 @@ def _embed_app(tmp_path: Path, public_url: str) -> FlaskClient:
     rbac.write_text(RBAC)
     app: Flask = create_app({"DATA_DIR": str(tmp_path / "data"), "RBAC_FILE": str(rbac), "AUTH_MODE": "dev",
                              "RATELIMIT_ENABLED": "0", "PUBLIC_URL": public_url})
-    app.extensions["deltadesk"].work_items.create(ALICE, {"item_type": "improvement", "title": "Faster clusters"})
+    services(app).work_items.create(ALICE, {"item_type": "improvement", "title": "Faster clusters"})
     return sign_in(app.test_client(), None)
 
 

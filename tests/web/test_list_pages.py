@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.core.context import services
 from tests.web.helpers import ALICE, BOB, HTMX
 
 
@@ -57,7 +58,7 @@ def test_filters_by_type_state_platform_and_search(client, make_item):
 def test_mine_and_voted_by_me(app, client, make_item):
     mine = make_item(ALICE, title="Filed by Alice")
     other = make_item(BOB, title="Filed by Bob")
-    app.extensions["deltadesk"].work_items.vote(ALICE, other.id)
+    services(app).work_items.vote(ALICE, other.id)
     assert keys_in(client.get("/work-items?mine=1").get_data(as_text=True)) == [mine.key]
     assert keys_in(client.get("/work-items?voted=1").get_data(as_text=True)) == [other.key]
 
@@ -80,7 +81,7 @@ def test_sort_and_pagination_links_keep_the_filters(client, make_item):
 
 def test_triage_queue_puts_untriaged_items_first(app, client, make_item):
     done = make_item(title="Already triaged", priority="p1")
-    app.extensions["deltadesk"].work_items.transition(ALICE, done.id, "triaged", done.version)
+    services(app).work_items.transition(ALICE, done.id, "triaged", done.version)
     fresh = make_item(title="Still new", priority="p3")
     html = client.get("/work-items?view=triage").get_data(as_text=True)
     assert "<h1>Triage queue</h1>" in html

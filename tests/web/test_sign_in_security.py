@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.core.context import services
 from tests.web.helpers import post, sign_in
 
 DEFAULT = "/work-items"
@@ -133,7 +134,7 @@ def test_sign_out_on_one_worker_ends_the_session_on_another(tmp_path: Path) -> N
     replay.set_cookie("session", cookie)
     assert _signed_in_as(replay) is None
     for app in (worker_a, worker_b):
-        app.extensions["dd_store"].close()
+        services(app).store.close()
 
 
 def test_a_sign_out_that_cannot_be_recorded_is_a_503_and_keeps_the_session(app: Flask, client: FlaskClient,
@@ -141,7 +142,7 @@ def test_a_sign_out_that_cannot_be_recorded_is_a_503_and_keeps_the_session(app: 
     def disk_full(_: str) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(app.extensions["dd_sessions"], "bump", disk_full)
+    monkeypatch.setattr(services(app).sessions, "bump", disk_full)
     response = post(client, "/sign-out", {})
     assert response.status_code == 503 and "could not be recorded" in response.get_data(as_text=True)
     assert "You are signed in as alice@example.com" in client.get("/sign-out").get_data(as_text=True)

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.context import services
 from app.core.rate_limit import limiter
 from app.store.errors import StorageFull, StoreUnavailable
 from tests.fixtures import create_app  # app.create_app; the store is closed when the test ends
@@ -21,7 +22,7 @@ ITEM = {"item_type": "improvement", "title": "Written to a full disk"}
 
 @pytest.fixture()
 def full_disk(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    store = app.extensions["dd_store"]
+    store = services(app).store
 
     def no_space(*_: Any, **__: Any) -> Any:
         raise StorageFull("The disk is full: nothing was saved.")
@@ -62,7 +63,7 @@ def test_store_unavailable_is_503_not_500(app: Flask, client: FlaskClient, monke
     def busy(*_: Any, **__: Any) -> Any:
         raise StoreUnavailable("The change could not be saved; nothing was written. Try again.")
 
-    monkeypatch.setattr(app.extensions["dd_store"], "create_item", busy)
+    monkeypatch.setattr(services(app).store, "create_item", busy)
     page = post(client, "/work-items/new", ITEM)
     assert page.status_code == 503 and "Temporarily unavailable" in page.get_data(as_text=True)
 
@@ -90,6 +91,6 @@ def test_a_full_disk_under_the_rate_limits_still_answers_507(limited: Flask, mon
     def no_space(*_: Any, **__: Any) -> Any:
         raise StorageFull("The disk is full: nothing was saved.")
 
-    monkeypatch.setattr(limited.extensions["dd_store"], "create_item", no_space)
+    monkeypatch.setattr(services(limited).store, "create_item", no_space)
     api = sign_in(limited.test_client(), "bob@example.com")
     assert api.post("/api/v1/work-items", json=ITEM).status_code == 507
