@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.store.ddl import TableDef
 from app.store.errors import TableChanged
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+REFRESH_TRIES = 5
 
 
 def column_lists(table: pa.Table, strings: dict[str, str], interned: tuple[str, ...] = (),
@@ -102,8 +104,22 @@ class DeltaTableHandle:
         return self._dt
 
     def refresh(self) -> DeltaTable:
-        self.table.update_incremental()
-        return self.table
+        """The table at its newest version. Listing `_delta_log` while another writer adds entries can see
+        a later entry but not the one just before it (a directory listing is not a snapshot), which delta-rs
+        reports as a gap; and a trim may have removed the entries after this handle's version. Either way
+        the state is read again from the newest checkpoint, a few times before giving up."""
+        for attempt in range(REFRESH_TRIES):
+            try:
+                if attempt:
+                    self._dt = DeltaTable(self.path)
+                else:
+                    self.table.update_incremental()  # `table` creates the table when it is missing
+                return self.table
+            except DeltaError:
+                if attempt == REFRESH_TRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def version(self) -> int:
         return self.table.version()

@@ -97,3 +97,21 @@ def test_a_reader_catches_up_from_the_log_entry_with_the_same_rows_as_the_file(e
     assert end == start + 2 and rows == from_files
     assert rows[0][names.index("created_at")] == NOW + dt.timedelta(seconds=1)
     assert rows[0][names.index("created_at")].utcoffset() == dt.timedelta(0)
+
+
+def test_a_refresh_that_meets_a_half_listed_log_reads_the_table_again(events: DeltaTableHandle,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing _delta_log while appends land can show entry N+1 without N ("found gap"): seen under load."""
+    from deltalake.exceptions import DeltaError
+
+    events.append_after([event(1)], events.version())
+    calls = []
+
+    def half_listed(self: DeltaTable) -> None:
+        calls.append(1)
+        raise DeltaError("Generic delta kernel error: Expected contiguous commit files, but found gap")
+
+    monkeypatch.setattr(DeltaTable, "update_incremental", half_listed)
+    table = events.refresh()
+    assert calls == [1] and table.version() == delta_log.latest_version(events.path)
+    assert read_table(table).num_rows == 1
