@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
+from deltalake import CommitProperties, DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import DeltaError, DeltaProtocolError, SchemaMismatchError, TableNotFoundError
 
 from app.store import blind_append, delta_log
@@ -19,6 +19,7 @@ from app.store.errors import TableChanged
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 REFRESH_TRIES = 5
+COMPACT_COMMIT_RETRIES = 50  # a compaction never conflicts with appends; it only has to find a free version
 
 
 def column_lists(table: pa.Table, strings: dict[str, str], interned: tuple[str, ...] = (),
@@ -131,10 +132,13 @@ class DeltaTableHandle:
     def read_all(self, columns: list[str] | None = None) -> pa.Table:
         return read_table(self.refresh(), columns=columns)
 
-    def compact(self) -> dict[str, Any]:
-        """Pack small files up to this table's target size (never into one huge file: merges rewrite
-        whole files, and every extra file costs planning time on each merge). Caller holds the lock."""
-        return self.refresh().optimize.compact(target_size=COMPACT_TARGET_BYTES.get(self.definition.name))
+    def compact(self, target_size: int | None = None) -> dict[str, Any]:
+        """Pack files smaller than `target_size` (default: this table's target) into files of about that size
+        (never into one huge file: merges rewrite whole files, and every extra file costs planning time on
+        each merge). Files already bigger are left alone. Caller holds the lock."""
+        target = target_size or COMPACT_TARGET_BYTES.get(self.definition.name)
+        retries = CommitProperties(max_commit_retries=COMPACT_COMMIT_RETRIES)  # appends may land meanwhile
+        return self.refresh().optimize.compact(target_size=target, commit_properties=retries)
 
     def rows(self, data: list[dict[str, Any]]) -> pa.Table:
         return pa.Table.from_pylist(data, schema=self.schema)
