@@ -3,7 +3,9 @@
 Exempt: requests authenticated by a bearer token (scripts carry no cookies to abuse), and JSON
 requests to /api/ (a cross-site page cannot send `Content-Type: application/json` without a CORS
 preflight, which this app never grants). Other /api/ writes that carry a body are refused with 415
-before any token check: the API accepts only JSON, so they can change nothing.
+before any token check: the API accepts only JSON, so they can change nothing. A body-less /api/ write
+(a vote) without a bearer token or the session's token is refused with 415 too, telling the client to
+send JSON: it is an API client, and "the form expired" would mean nothing to it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"
 API_PREFIX = "/api/"
+API_JSON_ONLY = ("Send the request body as JSON with Content-Type: application/json ({} when there is "
+                 "nothing to send), or authenticate with an API token (Authorization: Bearer <token>).")
 
 
 def csrf_token() -> str:
@@ -45,8 +49,15 @@ def _exempt() -> bool:
     return _bearer() or (_api_request() and request.is_json)
 
 
+def _token_matches() -> bool:
+    """Whether the request carries the session's token (form field or header)."""
+    sent = request.headers.get(HEADER) or request.form.get(FIELD, "")
+    expected = session.get(FIELD, "")
+    return bool(expected and sent) and hmac.compare_digest(str(sent), str(expected))
+
+
 def init_csrf(app: Flask) -> None:
-    """Reject unsafe requests whose token does not match the session's (HTTP 400)."""
+    """Reject unsafe requests whose token does not match the session's (HTTP 400; 415 for an API client)."""
     app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.before_request
@@ -57,10 +68,9 @@ def init_csrf(app: Flask) -> None:
         if too_large and (request.content_length or 0) > too_large:
             raise RequestEntityTooLarge()  # size first, whatever the body is
         if _api_request() and _has_body() and not request.is_json:
-            raise UnsupportedMediaType("Send the request body as JSON with Content-Type: application/json.")
-        if _exempt() or app.config.get("CSRF_DISABLED"):
+            raise UnsupportedMediaType(API_JSON_ONLY)
+        if _exempt() or app.config.get("CSRF_DISABLED") or _token_matches():
             return
-        sent = request.headers.get(HEADER) or request.form.get(FIELD, "")
-        expected = session.get(FIELD, "")
-        if not expected or not sent or not hmac.compare_digest(str(sent), str(expected)):
-            abort(400, description="The form expired or came from another site. Reload the page and try again.")
+        if _api_request():  # an API client sent no JSON: say what the API accepts
+            raise UnsupportedMediaType(API_JSON_ONLY)
+        abort(400, description="The form expired or came from another site. Reload the page and try again.")

@@ -106,9 +106,10 @@ def _sign_in_first(exc: DomainError) -> bool:
 
 def conflict_response(exc: VersionConflict) -> Response:
     """409: the current version and what changed since, with the user's attempted change kept intact."""
-    plan = plan_reapply({k: v for k, v in request.form.items() if k != "csrf_token"}, exc.events_since)
+    submitted = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    plan = plan_reapply(submitted, exc.events_since, exc.current.to_dict())
     context = {"conflict": exc, "item": exc.current, "change": plan.change, "reapply": plan.reapply,
-               "untouched": plan.untouched,
+               "untouched": plan.untouched, "already_done_by": plan.already_done_by,
                "long_fields": LONG_FIELDS, "describe": describe, "action": request.path, "actor": current_actor(),
                "active_section": "tickets", "choices": _choices()}
     if wants_fragment():

@@ -79,8 +79,9 @@ def _fold_votes(entries: list[Entry]) -> list[Entry]:
     return out
 
 
-def describe(event: Event) -> str:
-    """A short sentence for an event, e.g. 'moved it from new to triaged'."""
+def describe(event: Event, whole: bool = False) -> str:
+    """A short sentence for an event, e.g. 'moved it from new to triaged'. Long values are cut for the
+    timeline; `whole` keeps them (the conflict modal: two long titles cut to one prefix would read the same)."""
     payload = event.payload or {}
     kind = event.event_type
     if kind == EventType.CREATED:
@@ -88,8 +89,8 @@ def describe(event: Event) -> str:
     if kind == EventType.STATE_CHANGED:
         return f"moved it from {_state(payload.get('from'))} to {_state(payload.get('to'))}"
     if kind == EventType.UPDATED:
-        parts = [f"{FIELD_LABELS.get(name, name)} from {_value(c.get('from'))} to {_value(c.get('to'))}"
-                 for name, c in (payload.get("changes") or {}).items()]
+        parts = [f"{FIELD_LABELS.get(name, name)} from {_value(c.get('from'), whole)} "
+                 f"to {_value(c.get('to'), whole)}" for name, c in (payload.get("changes") or {}).items()]
         return "changed " + "; ".join(parts) if parts else "edited it"
     if kind == EventType.VOTED:
         return "voted for it"
@@ -104,11 +105,11 @@ def _state(value: Any) -> str:
     return str(value or "?").replace("_", " ")
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, whole: bool = False) -> str:
     if value in (None, ""):
         return "(none)"
     text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return text if whole or len(text) <= 60 else text[:57] + "…"
 
 
 # Fields the conflict modal shows as a textarea (the others as an input or a select).

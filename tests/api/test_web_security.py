@@ -84,7 +84,7 @@ def test_api_json_is_exempt_but_api_forms_are_not(make_app: Any) -> None:
     assert form.status_code == 415
     item_id = client.get("/api/v1/work-items").get_json()["items"][0]["id"]
     bodiless = client.post(f"/api/v1/work-items/{item_id}/vote")  # no body, no JSON: needs the CSRF token
-    assert bodiless.status_code == 400 and error_of(bodiless)["code"] == "bad_request"
+    assert bodiless.status_code == 415 and error_of(bodiless)["code"] == "unsupported_media_type"
     assert client.get(f"/api/v1/work-items/{item_id}").get_json()["vote_count"] == 0
 
 
