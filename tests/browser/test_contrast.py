@@ -177,8 +177,10 @@ def test_roadmap_vote_buttons_show_their_count(new_context, theme: str) -> None:
     expect(page.locator('.pt-vote-button[aria-pressed="true"]')).to_have_count(1)
     for n in range(buttons.count()):
         button = buttons.nth(n)
-        text = button.inner_text().strip()
-        assert text.startswith("▲") and text[-1].isdigit(), f"button {n} shows {text!r}"
+        text = button.inner_text().strip()  # the arrow, the count, then text only screen readers get
+        count = button.locator(".pt-vote-count").inner_text().strip()
+        assert text.startswith("▲") and count.isdigit(), f"button {n} shows {text!r}"
+        expect(button.locator(".pt-vote-count")).to_be_visible()
         colour, background = button.evaluate(
             "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]")
         assert colour != background, f"button {n} ({text!r}): text {colour} on {background}"
