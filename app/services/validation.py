@@ -18,6 +18,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000), "note": (0, 10_000),
           "impact": (0, 2_000), "problem": (0, 5_000), "proposed_benefit": (0, 5_000),
           "justification": (0, 5_000)}
+TYPE_LABELS = {t.value: t.label for t in ItemType}  # as the create form's type select shows them
 
 
 def unstorable(value: str) -> str | None:
@@ -61,16 +62,18 @@ class FieldErrors(dict[str, str]):
 
     def choice(self, data: dict[str, Any], name: str, allowed: list[str], required: bool = False,
                default: str | None = None) -> str | None:
+        """One of `allowed`; the messages name the choices as the form shows them (labels), not raw ids."""
         raw = data.get(name)
+        shown = ", ".join(TYPE_LABELS.get(v) or v.replace("_", " ") for v in allowed)
         if raw is None or raw == "":
             if required:
-                self[name] = f"This field is required. Choose one of: {', '.join(allowed)}."
+                self[name] = f"This field is required. Choose one of: {shown}."
             return default
         if isinstance(raw, str) and (problem := unstorable(raw)):
             self[name] = problem
             return None
         if raw not in allowed:
-            self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {', '.join(allowed)}."
+            self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {shown}."
             return None
         return str(raw)
 
@@ -145,7 +148,7 @@ def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], erro
     for name, check in checks.items():
         if name in ALL_TYPE_FIELDS and name not in own:
             if data.get(name) not in (None, ""):
-                errors[name] = f"Does not apply to {item_type.replace('_', ' ')} items."
+                errors[name] = f"Does not apply to {TYPE_LABELS.get(item_type, item_type).lower()} items."
             continue
         if present(name):
             out[name] = check()

@@ -11,6 +11,7 @@ from app.core.rate_limit import limit
 from app.models import ItemType
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Priority, Severity
 from app.services.errors import ValidationError
+from app.services.permissions import WRITE_ROLE
 from app.services.validation import platform_required
 from app.web.rendering import render, render_fragment
 from app.web.tickets import bp
@@ -28,7 +29,8 @@ def form_context(values: dict[str, Any], errors: dict[str, str] | None = None,
             "platforms": services().config.platforms, "platform_required": platform_required(item_type),
             "priorities": [p.value for p in Priority],
             "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets",
-            "can_create": services().work_items.create_permissions(current_actor()).can_create}
+            "can_create": services().work_items.create_permissions(current_actor()).can_create,
+            "create_role": WRITE_ROLE.label}
 
 
 def _typed(source: Any) -> dict[str, str]:
