@@ -8,6 +8,7 @@ from typing import Any
 
 from app.models import ItemType, Priority, Severity
 from app.models.work_item import ALL_TYPE_FIELDS, TYPE_FIELDS
+from app.services import clock
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 # C0 controls but tab, newline and carriage return, and DEL: Delta round-trips them, but they are never
@@ -17,6 +18,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000), "note": (0, 10_000),
           "impact": (0, 2_000), "problem": (0, 5_000), "proposed_benefit": (0, 5_000),
           "justification": (0, 5_000)}
+TYPE_LABELS = {t.value: t.label for t in ItemType}  # as the create form's type select shows them
 
 
 def unstorable(value: str) -> str | None:
@@ -60,16 +62,18 @@ class FieldErrors(dict[str, str]):
 
     def choice(self, data: dict[str, Any], name: str, allowed: list[str], required: bool = False,
                default: str | None = None) -> str | None:
+        """One of `allowed`; the messages name the choices as the form shows them (labels), not raw ids."""
         raw = data.get(name)
+        shown = ", ".join(TYPE_LABELS.get(v) or v.replace("_", " ") for v in allowed)
         if raw is None or raw == "":
             if required:
-                self[name] = f"This field is required. Choose one of: {', '.join(allowed)}."
+                self[name] = f"This field is required. Choose one of: {shown}."
             return default
         if isinstance(raw, str) and (problem := unstorable(raw)):
             self[name] = problem
             return None
         if raw not in allowed:
-            self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {', '.join(allowed)}."
+            self[name] = f"Unknown value {str(raw)[:40]!r}. Choose one of: {shown}."
             return None
         return str(raw)
 
@@ -85,7 +89,15 @@ class FieldErrors(dict[str, str]):
             return None
         return raw.strip().lower()
 
-    def date(self, data: dict[str, Any], name: str) -> dt.date | None:
+    def date(self, data: dict[str, Any], name: str, not_before: dt.date | None = None) -> dt.date | None:
+        """A date (YYYY-MM-DD); with not_before, an earlier one is refused (a deadline already passed)."""
+        value = self._date(data, name)
+        if value is not None and not_before is not None and value < not_before:
+            self[name] = f"Must be today ({not_before.isoformat()}) or later."
+            return None
+        return value
+
+    def _date(self, data: dict[str, Any], name: str) -> dt.date | None:
         raw = data.get(name)
         if raw is None or raw == "":
             return None
@@ -103,11 +115,20 @@ class FieldErrors(dict[str, str]):
             return None
 
 
+def platform_required(item_type: str) -> bool:
+    """Incidents and platform requests name their platform; improvements may leave it open (the form's
+    required marker asks this too, so the page and the rule cannot disagree)."""
+    return item_type in (ItemType.INCIDENT, ItemType.PLATFORM_REQUEST)
+
+
 def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], errors: FieldErrors,
                 partial: bool = False) -> dict[str, Any]:
-    """Validate the editable fields of an item of this type; with partial, only those present."""
+    """Validate the editable fields of an item of this type; with partial, only those present.
+
+    A new item's "needed by" may not lie in the past; edits (partial) keep a date that has since passed."""
     present = (lambda n: n in data) if partial else (lambda n: True)
-    needs_platform = item_type in (ItemType.INCIDENT, ItemType.PLATFORM_REQUEST)
+    needs_platform = platform_required(item_type)
+    today = None if partial else clock.utcnow().date()
     out: dict[str, Any] = {}
     checks = {
         "title": lambda: errors.text(data, "title", required=True),
@@ -121,13 +142,13 @@ def item_fields(data: dict[str, Any], item_type: str, platforms: list[str], erro
         "problem": lambda: errors.text(data, "problem"),
         "proposed_benefit": lambda: errors.text(data, "proposed_benefit"),
         "justification": lambda: errors.text(data, "justification"),
-        "needed_by": lambda: errors.date(data, "needed_by"),
+        "needed_by": lambda: errors.date(data, "needed_by", not_before=today),
     }
     own = set(TYPE_FIELDS[item_type])
     for name, check in checks.items():
         if name in ALL_TYPE_FIELDS and name not in own:
             if data.get(name) not in (None, ""):
-                errors[name] = f"Does not apply to {item_type.replace('_', ' ')} items."
+                errors[name] = f"Does not apply to {TYPE_LABELS.get(item_type, item_type).lower()} items."
             continue
         if present(name):
             out[name] = check()

@@ -25,8 +25,11 @@ DEMO_USERS = (
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-origin paths (normalized, then checked), so the sign-in page cannot be an open redirect."""
-    return safe_next(target, url_for("tickets.list_items"))
+    """Only same-origin paths (normalized, then checked), so the sign-in page cannot be an open redirect;
+    never the sign-in or sign-out page itself, which would send a fresh sign-in back to the picker."""
+    default = url_for("tickets.list_items")
+    chosen = safe_next(target, default)
+    return default if chosen.split("?", 1)[0] in (url_for("auth.sign_in"), url_for("auth.sign_out")) else chosen
 
 
 def _generations() -> SessionGenerations:

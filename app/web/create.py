@@ -11,6 +11,8 @@ from app.core.rate_limit import limit
 from app.models import ItemType
 from app.models.work_item import ALL_TYPE_FIELDS, COMMON_FIELDS, TYPE_FIELDS, Priority, Severity
 from app.services.errors import ValidationError
+from app.services.permissions import WRITE_ROLE
+from app.services.validation import platform_required
 from app.web.rendering import render, render_fragment
 from app.web.tickets import bp
 
@@ -24,9 +26,11 @@ def form_context(values: dict[str, Any], errors: dict[str, str] | None = None,
     item_type = values.get("item_type") if values.get("item_type") in [t.value for t in ItemType] else "incident"
     return {"values": {**values, "item_type": item_type}, "errors": errors or {}, "preview": preview,
             "item_types": list(ItemType), "type_fields": TYPE_FIELDS[item_type],
-            "platforms": services().config.platforms, "priorities": [p.value for p in Priority],
+            "platforms": services().config.platforms, "platform_required": platform_required(item_type),
+            "priorities": [p.value for p in Priority],
             "severities": [s.value for s in Severity], "actor": current_actor(), "active_section": "tickets",
-            "can_create": services().work_items.create_permissions(current_actor()).can_create}
+            "can_create": services().work_items.create_permissions(current_actor()).can_create,
+            "create_role": WRITE_ROLE.label}
 
 
 def _typed(source: Any) -> dict[str, str]:
@@ -46,6 +50,8 @@ def create() -> Response:
     values = _typed(request.form)
     if request.form.get("preview_of") == "description":  # the no-JS preview button
         return nojs_preview(values)
+    if request.form.get("show_type_fields"):  # the no-JS type switch: a POST, so nothing typed lands in a URL
+        return render("work_items/new.html", "work_items/_form.html", **form_context(values))
     data = {k: v for k, v in values.items() if k == "item_type" or k in COMMON_FIELDS
             or k in TYPE_FIELDS.get(values.get("item_type", ""), ())}
     try:
