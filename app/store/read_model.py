@@ -16,7 +16,7 @@ from typing import Any
 
 from app.bounded_cache import BoundedCache
 from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
-from app.models.workflows import initial_states
+from app.models.triage import NO_PRIORITY, PRIORITY_RANK, triage_key
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
 from app.store.event_checks import BadEvent, checked_item, decode
@@ -27,12 +27,11 @@ from app.store.read_query import run_query
 
 log = logging.getLogger(__name__)
 
-_INITIAL_STATES = initial_states()  # the triage queue puts items in these first
 DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
 
 
 def _rank(priority: str) -> int:
-    return int(priority[1]) if priority and len(priority) == 2 and priority[1].isdigit() else 9
+    return PRIORITY_RANK.get(priority or "", NO_PRIORITY)
 
 
 class ReadModel:
@@ -58,9 +57,7 @@ class ReadModel:
             "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
             "priority": SortedIndex(lambda it: (-_rank(it.priority), it.created_at, it.id)),
             "votes": SortedIndex(lambda it: (len(self.votes.get(it.id, ())), it.created_at, it.id)),
-            "triage": SortedIndex(
-                lambda it: (it.state not in _INITIAL_STATES, _rank(it.priority), it.created_at, it.id)
-            ),
+            "triage": SortedIndex(triage_key),  # app/models/triage.py: tier, severity, priority, age, id
         }
 
     # ---- loading -------------------------------------------------------------------------
