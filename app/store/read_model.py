@@ -40,6 +40,7 @@ class ReadModel:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.items: dict[str, WorkItem] = {}
+        self.by_key: dict[str, str] = {}  # key (INC-12) -> item id; keys never change or move to another item
         self.max_number: dict[str, int] = {}
         self.events: dict[str, list[EventRow]] = {}
         self.comments: dict[str, list[Comment]] = {}
@@ -141,6 +142,7 @@ class ReadModel:
     def put_item(self, item: WorkItem, reindex: bool = True) -> None:
         self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
+        self.by_key[item.key] = item.id
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), item.number)
         self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
@@ -172,6 +174,12 @@ class ReadModel:
     def next_seq(self, item_id: str) -> int:
         history = self.events.get(item_id)
         return max(history[-1].seq if history else 0, self._seq_floor.get(item_id, 0)) + 1
+
+    def item_by_key(self, key: str) -> WorkItem | None:
+        """The item with this exact key (INC-12), or None."""
+        with self.lock:
+            item_id = self.by_key.get(key)
+            return None if item_id is None else self.items.get(item_id)
 
     def has_vote(self, item_id: str, voter: str) -> bool:
         return voter in self.votes.get(item_id, {})

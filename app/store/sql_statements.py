@@ -55,6 +55,7 @@ class Statements:
     def _build(self) -> None:
         cols = select_list(ITEM_COLUMNS, "w")
         self.get_item = f"SELECT {cols}, w.pending_event FROM {self.items} AS w WHERE w.id = :id"
+        self.get_item_by_key = f"SELECT {cols}, w.pending_event FROM {self.items} AS w WHERE w.key = :key"
         self.detail_head = (
             f"SELECT {cols}, (SELECT count(*) FROM {self.votes} AS v WHERE v.item_id = :id) AS vote_count, "
             f"(SELECT count(*) FROM {self.comments} AS c WHERE c.item_id = :id) AS comment_count, "
