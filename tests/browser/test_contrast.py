@@ -29,6 +29,7 @@ from app.core.context import services
 from app.models import Actor, Role, WorkItem
 from app.services.work_items import WorkItemService
 from tests.browser.conftest import ARTIFACTS, CSP, shot, sign_in
+from tests.fixtures import close_app
 from tests.web.helpers import RBAC
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,7 @@ def _seed(items: WorkItemService) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, str]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, str]]]:
     root = tmp_path_factory.mktemp("contrast")
     (root / "rbac.toml").write_text(RBAC)
     app = create_app({"DATA_DIR": str(root / "data"), "RBAC_FILE": str(root / "rbac.toml"), "AUTH_MODE": "dev",
@@ -91,7 +92,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, s
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    return app, _seed(services(app).work_items)
+    yield app, _seed(services(app).work_items)
+    close_app(app)  # its store's threads must not outlive the session
 
 
 @pytest.fixture(scope="module")
