@@ -163,6 +163,18 @@ LIST_PARAMS = [
 ]
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": STR}
 READ, WRITE = "401 404", "400 401 403 404 413 415 422 429"
+BY_KEY = ("`item_id` may also be the item's key as people paste it (`INC-12`, `imp-7`, `REQ-030`): the item is "
+          "served as is (no redirect, so clients need not follow one), and the `Content-Location` header names its "
+          "canonical URL, by id. Every other operation on an item takes its id.")
+
+
+def _by_key(op: dict[str, Any]) -> dict[str, Any]:
+    """The read of one item: it also takes the key, and says where the item lives by id."""
+    op["description"] = BY_KEY
+    op["responses"]["200"]["headers"] = {"Content-Location": {
+        "schema": STR, "description": "The item's canonical URL (by id); sent when it was asked for by key"}}
+    return op
+
 
 PATHS = {
     "/work-items": {
@@ -171,7 +183,7 @@ PATHS = {
     },
     "/work-items/{item_id}": {
         "parameters": [ITEM_ID],
-        "get": _op("One work item", "200", "Item", READ),
+        "get": _by_key(_op("One work item, by id or key", "200", "Item", READ)),
         "patch": _op("Change fields", "200", "Item", WRITE + " 409", body="ItemChanges"),
     },
     "/work-items/{item_id}/transition": {

@@ -44,8 +44,11 @@ def create_item() -> tuple[Response, int, dict[str, str]]:
 
 
 @bp.get("/work-items/<item_id>")
-def get_item(item_id: str) -> Response:
-    return jsonify(item_json(item_id))
+def get_item(item_id: str) -> tuple[Response, dict[str, str]]:
+    """The item by id, or by key (INC-12) served as is, with Content-Location naming its id URL."""
+    data = item_json(item_id)
+    canonical = url_for(".get_item", item_id=data["id"])
+    return jsonify(data), ({"Content-Location": canonical} if data["id"] != item_id else {})
 
 
 @bp.patch("/work-items/<item_id>")

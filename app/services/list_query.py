@@ -12,6 +12,7 @@ from typing import Any
 
 from app.models import Actor, ItemType
 from app.models.flags import parse_flag
+from app.models.triage import queue_states
 from app.services import state_machines as sm
 from app.services.errors import ValidationError
 from app.services.validation import FieldErrors, unstorable, whole_number
@@ -23,13 +24,16 @@ MAX_TEXT = 200
 
 
 def parse_list_query(actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
-    """Filters (type, state, platform, assignee, author, q, mine, voted, updated_since), sort and page."""
+    """Filters (type, state, platform, assignee, author, q, mine, voted, updated_since), sort and page;
+    `view=triage` is the triage queue: open items only, in triage order unless another sort is asked for."""
     errors = FieldErrors()
     values = {name: _first(value) for name, value in params.items() if name != "state"}
     item_type = errors.choice(values, "type", [t.value for t in ItemType])
+    queue = _is_queue(values.get("view"), errors)
     states = _states(params.get("state"), errors)
+    states = _queue_states(states, errors) if queue else states
     text = {name: _text(values.get(name), name, errors) for name in TEXT_PARAMS}
-    sort = str(values.get("sort") or "-created_at")
+    sort = str(values.get("sort") or ("triage" if queue else "-created_at"))
     if sort.lstrip("-") not in SORT_FIELDS:
         errors["sort"] = "Sort by one of created_at, updated_at, votes, priority (prefix - for descending)."
     page = _positive_int(values.get("page"), 1, "page", errors, (MAX_PAGE, "At most page 100 000."))
@@ -62,6 +66,26 @@ def _states(value: Any, errors: FieldErrors) -> list[str]:
     if unknown:
         errors["state"] = f"Unknown state {unknown[0][:40]!r}. Choose from: {', '.join(sm.all_states())}."
     return states
+
+
+def _is_queue(value: Any, errors: FieldErrors) -> bool:
+    """`view=triage` asks for the triage queue; a blank view is the plain list, anything else an error."""
+    view = str(value or "").strip()
+    if view not in ("", "triage"):
+        errors["view"] = "The only view is triage (leave it out for every item)."
+    return view == "triage"
+
+
+def _queue_states(states: list[str], errors: FieldErrors) -> list[str]:
+    """The triage queue holds the open items of every workflow (app/models/triage.py); a state filter narrows
+    it, and a filter on closed states only is refused rather than silently answered with every open item."""
+    queue = queue_states()
+    if not states:
+        return list(queue)
+    kept = [s for s in states if s in queue]
+    if not kept and "state" not in errors:
+        errors["state"] = "The triage queue holds open items only: choose an open state, or leave the view."
+    return kept
 
 
 def _text(value: Any, name: str, errors: FieldErrors) -> str | None:

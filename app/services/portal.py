@@ -24,6 +24,7 @@ from typing import Any
 
 from app.models import Actor, Event, EventType, ItemType, WorkItem
 from app.services.clock import utcnow
+from app.services.excerpts import entry_excerpt
 from app.services.work_items import WorkItemService
 
 RESOLVED_DAYS = 14
@@ -67,6 +68,11 @@ class IncidentEntry:
     item: WorkItem
     latest: Event | None
     resolved_at: dt.datetime | None = None
+
+    @property
+    def excerpt(self) -> str:
+        """The latest entry's note or comment as one line of plain text ("" when it has none): see excerpts.py."""
+        return entry_excerpt(self.latest)
 
 
 @dataclasses.dataclass(slots=True)

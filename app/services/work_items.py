@@ -20,6 +20,7 @@ from app.services.errors import (
     ValidationError,
     VersionConflict,
 )
+from app.services.item_keys import canonical_key
 from app.services.list_query import parse_list_query
 from app.services.markdown import render_markdown
 from app.services.permissions import (
@@ -108,20 +109,24 @@ class WorkItemService:
 
     # ---- reads ---------------------------------------------------------------------------
     def get(self, item_id: str, actor: Actor | None) -> ItemView:
-        """The item with counts, the caller's vote and the transitions the caller may take."""
-        self._require_read(actor)
-        detail = self.store.get_detail(item_id, actor.id if actor else None) if item_id else None
-        if detail is None:
-            raise NotFound(f"No work item with id {item_id[:64]!r}.")
-        return self._view(detail, actor)
+        """The item (by id or key) with counts, the caller's vote and the transitions the caller may take."""
+        return self._view(self._read(item_id, actor), actor)
 
     def detail(self, item_id: str, actor: Actor | None) -> DetailView:
-        """Everything a detail page shows, read in one store call."""
+        """Everything a detail page shows (the item by id or key), read in one store call (two for a key)."""
+        detail = self._read(item_id, actor)
+        return DetailView(self._view(detail, actor), detail.events, detail.comments)
+
+    def _read(self, ref: str, actor: Actor | None) -> WorkItemDetail:
+        """The detail of the item `ref` names: its id, or its key as people paste it (INC-12, inc-012)."""
         self._require_read(actor)
+        key = canonical_key(ref) if ref else None
+        found = self.store.get_item_by_key(key) if key else None
+        item_id = found.id if found else ("" if key else ref)
         detail = self.store.get_detail(item_id, actor.id if actor else None) if item_id else None
         if detail is None:
-            raise NotFound(f"No work item with id {item_id[:64]!r}.")
-        return DetailView(self._view(detail, actor), detail.events, detail.comments)
+            raise NotFound(f"No work item {key}." if key else f"No work item with id {ref[:64]!r}.")
+        return detail
 
     def _view(self, detail: WorkItemDetail, actor: Actor | None) -> ItemView:
         rights = permissions(actor)

@@ -129,6 +129,10 @@ class DeltaStore:
         self._fresh()
         return self.model.items.get(item_id)
 
+    def get_item_by_key(self, key: str) -> WorkItem | None:
+        self._fresh()
+        return self.model.item_by_key(key)
+
     def get_detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
         self._fresh()
         return self.model.detail(item_id, viewer)

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.bounded_cache import BoundedCache
 from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
-from app.models.workflows import initial_states
+from app.models.triage import NO_PRIORITY, PRIORITY_RANK, triage_key
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
 from app.store.event_checks import BadEvent, checked_item, decode
@@ -27,12 +27,11 @@ from app.store.read_query import run_query
 
 log = logging.getLogger(__name__)
 
-_INITIAL_STATES = initial_states()  # the triage queue puts items in these first
 DECODED_ITEMS = 2048  # items whose decoded events are kept (10-50 KB each): the ones being looked at
 
 
 def _rank(priority: str) -> int:
-    return int(priority[1]) if priority and len(priority) == 2 and priority[1].isdigit() else 9
+    return PRIORITY_RANK.get(priority or "", NO_PRIORITY)
 
 
 class ReadModel:
@@ -41,6 +40,7 @@ class ReadModel:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.items: dict[str, WorkItem] = {}
+        self.by_key: dict[str, str] = {}  # key (INC-12) -> item id; keys never change or move to another item
         self.max_number: dict[str, int] = {}
         self.events: dict[str, list[EventRow]] = {}
         self.comments: dict[str, list[Comment]] = {}
@@ -58,9 +58,7 @@ class ReadModel:
             "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
             "priority": SortedIndex(lambda it: (-_rank(it.priority), it.created_at, it.id)),
             "votes": SortedIndex(lambda it: (len(self.votes.get(it.id, ())), it.created_at, it.id)),
-            "triage": SortedIndex(
-                lambda it: (it.state not in _INITIAL_STATES, _rank(it.priority), it.created_at, it.id)
-            ),
+            "triage": SortedIndex(triage_key),  # app/models/triage.py: tier, severity, priority, age, id
         }
 
     # ---- loading -------------------------------------------------------------------------
@@ -144,6 +142,7 @@ class ReadModel:
     def put_item(self, item: WorkItem, reindex: bool = True) -> None:
         self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
+        self.by_key[item.key] = item.id
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), item.number)
         self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
@@ -175,6 +174,12 @@ class ReadModel:
     def next_seq(self, item_id: str) -> int:
         history = self.events.get(item_id)
         return max(history[-1].seq if history else 0, self._seq_floor.get(item_id, 0)) + 1
+
+    def item_by_key(self, key: str) -> WorkItem | None:
+        """The item with this exact key (INC-12), or None."""
+        with self.lock:
+            item_id = self.by_key.get(key)
+            return None if item_id is None else self.items.get(item_id)
 
     def has_vote(self, item_id: str, voter: str) -> bool:
         return voter in self.votes.get(item_id, {})

@@ -7,11 +7,11 @@ query is assembled from fixed fragments only (which filters are present), never 
 
 from __future__ import annotations
 
-from app.models.workflows import initial_states
 from app.store.base import ItemQuery
 from app.store.ddl import table_defs
 from app.store.sql_connection import identifier
 from app.store.sql_counters import add_counter_statements
+from app.store.sql_triage import PRIORITY_SQL, triage_keys
 
 ITEM_COLUMNS = [c for c in table_defs()["work_items"].columns if c != "pending_event"]
 EVENT_COLUMNS = table_defs()["work_item_events"].columns
@@ -21,23 +21,11 @@ CONTENT = ("title", "description", "state", "priority", "platform", "assignee", 
 CHANGING = "('created', 'updated', 'state_changed')"
 _CASTS = {"created_at": "TIMESTAMP", "updated_at": "TIMESTAMP", "revoked_at": "TIMESTAMP",
           "needed_by": "DATE", "version": "BIGINT", "seq": "BIGINT"}
-_RANK = "CASE w.priority WHEN 'p1' THEN 1 WHEN 'p2' THEN 2 WHEN 'p3' THEN 3 WHEN 'p4' THEN 4 ELSE 9 END"
-
-
-def _state_list(names: frozenset[str]) -> str:
-    """State names from the workflow tables (code, not input) as SQL literals, each checked to be a plain name."""
-    if not all(name.isascii() and name.replace("_", "").isalpha() and name.islower() for name in names):
-        raise ValueError(f"workflow state names must be lower-case words: {sorted(names)}")
-    return ", ".join(f"'{name}'" for name in sorted(names))
-
-
-_INITIAL = f"CASE WHEN w.state IN ({_state_list(initial_states())}) THEN 0 ELSE 1 END"
 _SORT_KEYS = {
     "created_at": ["w.created_at"],
     "updated_at": ["w.updated_at"],
     "votes": ["coalesce(vc.n, 0)", "w.created_at"],
-    "priority": [f"-{_RANK}", "w.created_at"],
-    "triage": [_INITIAL, _RANK, "w.created_at"],
+    "priority": [f"-{PRIORITY_SQL}", "w.created_at"],
 }
 
 
@@ -67,6 +55,7 @@ class Statements:
     def _build(self) -> None:
         cols = select_list(ITEM_COLUMNS, "w")
         self.get_item = f"SELECT {cols}, w.pending_event FROM {self.items} AS w WHERE w.id = :id"
+        self.get_item_by_key = f"SELECT {cols}, w.pending_event FROM {self.items} AS w WHERE w.key = :key"
         self.detail_head = (
             f"SELECT {cols}, (SELECT count(*) FROM {self.votes} AS v WHERE v.item_id = :id) AS vote_count, "
             f"(SELECT count(*) FROM {self.comments} AS c WHERE c.item_id = :id) AS comment_count, "
@@ -166,9 +155,10 @@ class Statements:
     def list_items(self, q: ItemQuery) -> tuple[str, dict[str, object]]:
         """The page query: rows, their vote and comment counts, and the total of all matches."""
         where, params = self._filters(q)
-        descending = q.descending and q.sort != "triage"
+        descending = q.descending and q.sort != "triage"  # the triage order has one direction
         direction = "DESC" if descending else "ASC"
-        order = ", ".join(f"{k} {direction}" for k in [*_SORT_KEYS[q.sort], "w.id"])
+        keys = triage_keys(params) if q.sort == "triage" else _SORT_KEYS[q.sort]
+        order = ", ".join(f"{k} {direction}" for k in [*keys, "w.id"])
         # LIMIT/OFFSET take integer literals (older runtimes accept markers only in expressions); both are
         # ints computed here, never text from a request.
         limit, offset = int(q.page_size), (int(q.page) - 1) * int(q.page_size)

@@ -104,6 +104,11 @@ class SqlStore(ItemWrites):
         rows, _ = self.run(self.sql.get_item, {"id": item_id})
         return item_from_row(rows[0]) if rows else None
 
+    def get_item_by_key(self, key: str) -> WorkItem | None:
+        """Never cached either: a key pasted right after another worker created the item must be found."""
+        rows, _ = self.run(self.sql.get_item_by_key, {"key": key})
+        return item_from_row(rows[0]) if rows else None
+
     def get_detail(self, item_id: str, viewer: str | None) -> WorkItemDetail | None:
         return self.cache.get(("detail", item_id, viewer), lambda: self._detail(item_id, viewer))
 

@@ -36,8 +36,12 @@ def detail_context(item_id: str, forms: dict[str, dict[str, Any]] | None = None)
 
 @bp.get("/work-items/<item_id>")
 def detail(item_id: str) -> Response:
-    """The whole detail page (htmx partial requests get the #item-main fragment)."""
-    return render("work_items/detail.html", "work_items/_item.html", **detail_context(item_id))
+    """The whole detail page (htmx partial requests get the #item-main fragment). A key (INC-12) answers a
+    permanent redirect to the item's id URL, the one canonical address of the page."""
+    context = detail_context(item_id)
+    if context["item"].id != item_id:
+        return redirect(url_for("tickets.detail", item_id=context["item"].id), 301)
+    return render("work_items/detail.html", "work_items/_item.html", **context)
 
 
 def after_write(item_id: str, main: str, status: int = 200,

@@ -92,7 +92,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, di
         return response
 
     yield app, _seed(services(app).work_items)
-    close_app(app)
+    close_app(app)  # its store's threads must not outlive the session
 
 
 @pytest.fixture(scope="module")
