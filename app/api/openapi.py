@@ -51,7 +51,9 @@ def _text(limit: int) -> dict[str, Any]:
 TYPE_PROPS = {
     "incident": {"severity": SEVERITY, "impact": _text(2000)},
     "improvement": {"problem": _text(5000), "proposed_benefit": _text(5000)},
-    "platform_request": {"justification": _text(5000), "needed_by": DATE},
+    "platform_request": {"justification": _text(5000),
+                         "needed_by": {**DATE, "description": "When creating: today (UTC) or later, else 422; an "
+                                                               "edit keeps a date that has passed since."}},
 }
 ITEM_PROPS = {"id": STR, "key": STR, "item_type": {"type": "string", "enum": [t.value for t in ItemType]},
               "state": STR, "title": STR, "description": STR, "priority": PRIORITY, "platform": NSTR,
