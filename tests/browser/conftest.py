@@ -39,18 +39,33 @@ def _seed(app: Flask) -> None:
                              "platform": "unity-catalog"})
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    root = tmp_path_factory.mktemp("browser")
+def browser_app(root: Path, **settings: str) -> Flask:
+    """An app over its own data folder in `root`, dev sign-in, no rate limits, the production CSP on every
+    answer (so a test proves the pages need no inline script or style). Close it with close_app."""
     (root / "rbac.toml").write_text(RBAC)
     app = create_app({"DATA_DIR": str(root / "data"), "RBAC_FILE": str(root / "rbac.toml"), "AUTH_MODE": "dev",
-                      "RATELIMIT_ENABLED": "0"})
+                      "RATELIMIT_ENABLED": "0", **settings})
 
     @app.after_request
     def _csp(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
+    return app
+
+
+def serve(app: Flask) -> Iterator[str]:
+    """A live werkzeug server for `app` in a thread: yields its base URL, then shuts it down."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = browser_app(tmp_path_factory.mktemp("browser"))
     _seed(app)
     yield app
     close_app(app)
@@ -58,11 +73,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture(scope="session")
 def base_url(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serve(live_app)
 
 
 @pytest.fixture()

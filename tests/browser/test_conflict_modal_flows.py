@@ -8,19 +8,16 @@ whole, and keeps its buttons on screen (the modal's body scrolls).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask, Response
+from flask import Flask
 from playwright.sync_api import Locator, expect
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.core.context import services
 from app.models import Actor, Role
-from tests.browser.conftest import BOB, CSP, shot, sign_in
-from tests.fixtures import RBAC, close_app
+from tests.browser.conftest import BOB, browser_app, serve, shot, sign_in
+from tests.fixtures import close_app
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +29,7 @@ LOADED, THEIRS, MINE = PREFIX + "part one", PREFIX + "part two", PREFIX + "part 
 
 @pytest.fixture(scope="module")
 def conflict_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    root = tmp_path_factory.mktemp("conflicts")
-    (root / "rbac.toml").write_text(RBAC)
-    app = create_app({"DATA_DIR": str(root / "data"), "RBAC_FILE": str(root / "rbac.toml"), "AUTH_MODE": "dev",
-                      "RATELIMIT_ENABLED": "0"})
-
-    @app.after_request
-    def _csp(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
-
+    app = browser_app(tmp_path_factory.mktemp("conflicts"))
     yield app
     close_app(app)
 
@@ -49,11 +37,7 @@ def conflict_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(scope="module")
 def base_url(conflict_app: Flask) -> Iterator[str]:
     """This module's own live server, used by the conftest's `new_context`."""
-    server = make_server("127.0.0.1", 0, conflict_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    yield from serve(conflict_app)
 
 
 def _on_screen(button: Locator, height: int = VIEWPORT["height"]) -> bool:

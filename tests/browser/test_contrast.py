@@ -14,23 +14,19 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, Response
+from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.core.context import services
 from app.models import Actor, Role, WorkItem
 from app.services.work_items import WorkItemService
-from tests.browser.conftest import ARTIFACTS, CSP, shot, sign_in
+from tests.browser.conftest import ARTIFACTS, browser_app, serve, shot, sign_in
 from tests.fixtures import close_app
-from tests.web.helpers import RBAC
 
 pytestmark = pytest.mark.browser
 
@@ -81,16 +77,7 @@ def _seed(items: WorkItemService) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, str]]]:
-    root = tmp_path_factory.mktemp("contrast")
-    (root / "rbac.toml").write_text(RBAC)
-    app = create_app({"DATA_DIR": str(root / "data"), "RBAC_FILE": str(root / "rbac.toml"), "AUTH_MODE": "dev",
-                      "RATELIMIT_ENABLED": "0", "PLATFORMS": ",".join(PLATFORMS), "SECRET_KEY": "contrast"})
-
-    @app.after_request
-    def _csp(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
-
+    app = browser_app(tmp_path_factory.mktemp("contrast"), PLATFORMS=",".join(PLATFORMS), SECRET_KEY="contrast")
     yield app, _seed(services(app).work_items)
     close_app(app)  # its store's threads must not outlive the session
 
@@ -98,11 +85,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, di
 @pytest.fixture(scope="module")
 def base_url(seeded: tuple[Flask, dict[str, str]]) -> Iterator[str]:
     """This module's own live server (its own data), used by the conftest's `new_context`."""
-    server = make_server("127.0.0.1", 0, seeded[0], threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    yield from serve(seeded[0])
 
 
 def open_page(new_context: Callable[..., BrowserContext], theme: str, width: str, signed_in: bool) -> Page:
