@@ -18,6 +18,7 @@ from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
+from app.services.people import PeopleDirectory
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
 from app.services.work_items import WorkItemService
@@ -38,6 +39,7 @@ class Services:
     tokens: TokenService
     roles: RoleMap
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
+    people: PeopleDirectory
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -47,10 +49,11 @@ def build_services(config: Config, store: Store) -> Services:
     check_auth_mode(config.auth_mode, config.production)
     work_items = WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ"))
     sessions = SessionGenerations(config.data_dir / SESSIONS_FILE) if config.auth_mode == "dev" else None
+    roles = RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"])
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
-                    tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
-                    sessions=sessions, store=store)
+                    tokens=TokenService(store), roles=roles, sessions=sessions,
+                    people=PeopleDirectory(store, roles), store=store)
 
 
 def services(app: Flask | None = None) -> Services:

@@ -71,6 +71,11 @@ class Store(Protocol):
         The store stamps the event with the item's current version; LookupError when there is no item."""
         ...
 
+    def known_actors(self) -> frozenset[str]:
+        """Lowercased identities that have acted: authors, assignees, commenters and voters (at least);
+        cheap enough to call per keystroke (cached or kept current by the store)."""
+        ...
+
     def data_version(self) -> str:
         """Opaque token that changes whenever any data changes (for ETags)."""
         ...

@@ -141,6 +141,10 @@ class DeltaStore:
         self._fresh()
         return self.model.events_for(item_id, after_version)
 
+    def known_actors(self) -> frozenset[str]:
+        self._fresh()
+        return self.model.known_actors()
+
     def data_version(self) -> str:
         self._fresh()
         return f"d{self._cursor.version}"

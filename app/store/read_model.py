@@ -17,6 +17,7 @@ from typing import Any
 from app.bounded_cache import BoundedCache
 from app.models import Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.models.triage import NO_PRIORITY, PRIORITY_RANK, triage_key
+from app.store.actors import ActorSet
 from app.store.base import ItemQuery
 from app.store.delta_tables import from_micros, to_micros
 from app.store.event_checks import BadEvent, checked_item, decode
@@ -53,6 +54,7 @@ class ReadModel:
         self.matches: dict[tuple[Any, ...], set[str] | None] = {}  # filters -> ids, cleared on every change
         self.text = TextIndex()
         self.postings = Postings()
+        self.actors = ActorSet()  # who acted, for the people directory (app/store/actors.py)
         self.indexes: dict[str, SortedIndex] = {
             "created_at": SortedIndex(lambda it: (it.created_at, it.id)),
             "updated_at": SortedIndex(lambda it: (it.updated_at, it.id)),
@@ -143,6 +145,7 @@ class ReadModel:
         self.postings.put(self.items.get(item.id), item)
         self.items[item.id] = item
         self.by_key[item.key] = item.id
+        self.actors.note(item.created_by, item.updated_by, item.assignee)
         self.max_number[item.item_type] = max(self.max_number.get(item.item_type, 0), item.number)
         self.text.put(item.id, f"{item.key}\n{item.title}\n{item.description}")
         if reindex:
@@ -153,9 +156,11 @@ class ReadModel:
         comments = self.comments.setdefault(comment.item_id, [])
         if not any(c.id == comment.id for c in comments):
             comments.append(comment)
+            self.actors.note(comment.created_by)
 
     def put_vote(self, item_id: str, voter: str, at: dt.datetime | int, reindex: bool = True) -> None:
         self.votes.setdefault(item_id, {})[voter] = to_micros(at) if isinstance(at, dt.datetime) else at
+        self.actors.note(voter)
         if voter in self._voted_by:
             self._voted_by[voter].add(item_id)
         if reindex and item_id in self.items:
@@ -238,6 +243,11 @@ class ReadModel:
         if found is None:
             found = self._voted_by[voter] = {item_id for item_id, cast in self.votes.items() if voter in cast}
         return found
+
+    def known_actors(self) -> frozenset[str]:
+        """Identities that created, last edited, are assigned, commented or voted (lowercased)."""
+        with self.lock:
+            return self.actors.snapshot(self)
 
     def query(self, q: ItemQuery) -> Page:
         return run_query(self, q)

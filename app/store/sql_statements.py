@@ -70,6 +70,11 @@ class Statements:
         self.events_for = (f"SELECT {ev} FROM {self.events} AS e WHERE e.item_id = :id AND e.version > :after "
                            f"ORDER BY e.seq, e.created_at, e.event_id")
         self.data_version = f"SELECT count(*) AS n, max(e.created_at) AS last FROM {self.events} AS e"
+        self.known_actors = (  # the people directory: what the embedded store's read model holds (actors.py)
+            f"SELECT lower(w.created_by) AS who FROM {self.items} AS w UNION SELECT lower(w.updated_by) "
+            f"FROM {self.items} AS w UNION SELECT lower(w.assignee) FROM {self.items} AS w WHERE w.assignee "
+            f"IS NOT NULL UNION SELECT lower(c.created_by) FROM {self.comments} AS c "
+            f"UNION SELECT lower(v.voter) FROM {self.votes} AS v")
         self.max_number = (f"SELECT max(CAST(substr(w.key, 5) AS BIGINT)) AS n FROM {self.items} AS w "
                            f"WHERE w.item_type = :item_type")
         self._build_writes()

@@ -136,6 +136,11 @@ class SqlStore(ItemWrites):
         rows = list(self.quarantined_rows.values())
         return sorted(rows, key=lambda r: (r.created_at is not None, r.created_at or 0), reverse=True)
 
+    def known_actors(self) -> frozenset[str]:
+        """One statement, kept for the cache's window like every read (this instance's writes clear it)."""
+        return self.cache.get(("known_actors",), lambda: frozenset(
+            str(r["who"]) for r in self.run(self.sql.known_actors)[0] if r["who"]))
+
     def data_version(self) -> str:
         def load() -> str:
             row = self.run(self.sql.data_version)[0][0]

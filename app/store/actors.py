@@ -1,0 +1,39 @@
+"""Who has acted on the embedded store's data (authors, last editors, assignees, commenters, voters).
+
+The people directory asks for this on every autocomplete keystroke, and scanning a million votes each
+time would cost far more than the answer is worth. So the set is built from the read model once, on
+first use, and then kept current by the folds that add an item, a comment or a vote (a withdrawn vote
+does not make its voter unknown again: they still acted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class ActorSet:
+    """Identities seen in the read model, lowercased; built lazily, then updated incrementally."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] | None = None
+
+    def note(self, *identities: str | None) -> None:
+        """Record identities met by a fold (ignored until the set is first built: the scan finds them)."""
+        if self._seen is not None:
+            self._seen.update(i.lower() for i in identities if i)
+
+    def snapshot(self, model: Any) -> frozenset[str]:
+        """Every identity seen so far; the first call scans the model (callers hold its lock)."""
+        if self._seen is None:
+            self._seen = set(_scan(model))
+        return frozenset(self._seen)
+
+
+def _scan(model: Any) -> Iterable[str]:
+    for item in model.items.values():
+        yield from (i.lower() for i in (item.created_by, item.updated_by, item.assignee) if i)
+    for comments in model.comments.values():
+        yield from (c.created_by.lower() for c in comments if c.created_by)
+    for cast in model.votes.values():
+        yield from (voter.lower() for voter in cast)
