@@ -12,6 +12,7 @@ the shared 2-core box (load 4-5): 76 ms at most (tests/unit/test_markdown_cost.p
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import nh3
 from markdown_it import MarkdownIt
@@ -54,7 +55,7 @@ def inline_markup(tokens: list[Token]) -> int:
     return sum(1 for token in tokens if token.type == "inline" for char in token.content if char in MARKUP_CHARS)
 
 
-def _render(text: str, tables: bool) -> str:
+def _parse(text: str, tables: bool) -> tuple[MarkdownIt, list[Token], dict[str, object]]:
     """Parse the blocks once, then parse their inline content with markup or literally, as it costs."""
     env: dict[str, object] = {}
     tokens = _parser(tables, blocks_only=True).parse(text, env)
@@ -62,20 +63,38 @@ def _render(text: str, tables: bool) -> str:
     state = StateCore(text, md, env, tokens)
     inline(state)
     text_join(state)
-    return md.renderer.render(tokens, md.options, env)
+    return md, tokens, env
+
+
+def _plain(text: str) -> bool:
+    """Texts shown as escaped plain text, never parsed (see the module docstring)."""
+    return len(text) > MAX_MARKDOWN or text.count("\n") > MAX_LINES
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The tokens render_markdown renders `text` from (same cost classes), for readers such as
+    app/services/mentions.py, which must see code spans exactly where the page shows them."""
+    text = text or ""
+    return [] if _plain(text) else _parse(text, tables=text.count("|") <= MAX_TABLE_PIPES)[1]
 
 
 @functools.lru_cache(maxsize=4096)
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: str, rewrite: Callable[[list[Token]], None] | None = None) -> Markup:
     """Render user markdown to HTML that is safe to embed: no scripts, handlers or javascript: links.
-    Pathological texts get a cheaper rendering (see the module docstring) instead of seconds of CPU."""
+    Pathological texts get a cheaper rendering (see the module docstring) instead of seconds of CPU.
+    `rewrite` (hashable: it is part of the cache key) may change the parsed tokens before they are
+    rendered, e.g. turn @mentions into links; its output is sanitized like everything else."""
     text = text or ""
-    if len(text) > MAX_MARKDOWN or text.count("\n") > MAX_LINES:
+    if _plain(text):
         return Markup('<pre class="plain-text">') + escape(text) + Markup("</pre>")
-    return sanitize_html(_render(text, tables=text.count("|") <= MAX_TABLE_PIPES))
+    md, tokens, env = _parse(text, tables=text.count("|") <= MAX_TABLE_PIPES)
+    if rewrite is not None:
+        rewrite(tokens)
+    return sanitize_html(md.renderer.render(tokens, md.options, env))
 
 
 def sanitize_html(html: str) -> Markup:
     """Sanitize HTML produced elsewhere (e.g. rendered docs with heading ids) with the same rules."""
     return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                            tag_attribute_values={"a": {"class": {"mention"}}},  # @mentions (mentions.py)
                             link_rel="noopener noreferrer nofollow"))

@@ -33,6 +33,21 @@ class Person:
     name: str | None = None
 
 
+@dataclasses.dataclass(eq=False, slots=True)
+class Snapshot:
+    """The directory at one moment: compared and hashed by identity, so it can key caches of rendered
+    text (a new snapshot is made only when the known identities change)."""
+
+    identities: frozenset[str]
+    people: list[Person]
+    names: dict[str, str]  # handle or email -> email
+
+    def resolve(self, handle_or_email: str) -> str | None:
+        """The email of the person `@handle`, `handle` or `email` names, or None for someone unknown."""
+        key = (handle_or_email or "").strip().lstrip("@").lower()
+        return self.names.get(key) if key else None
+
+
 def build_directory(identities: Iterable[str]) -> list[Person]:
     """People for these identities, sorted by email, each with a handle unique among them."""
     emails = sorted({i.strip().lower() for i in identities if i and i.strip()})
@@ -52,16 +67,16 @@ class PeopleDirectory:
         self.store = store
         self.roles = roles
         self._lock = threading.Lock()
-        self._built: tuple[frozenset[str], list[Person], dict[str, str]] | None = None
+        self._actors: frozenset[str] | None = None  # the store's answer the snapshot was built from
+        self._snapshot = Snapshot(frozenset(), [], {})
 
     def directory(self) -> list[Person]:
         """Every known person, sorted by email."""
-        return self._current()[1]
+        return self.snapshot().people
 
     def resolve(self, handle_or_email: str) -> str | None:
         """The email of the person `@handle`, `handle` or `email` names, or None for someone unknown."""
-        key = (handle_or_email or "").strip().lstrip("@").lower()
-        return self._current()[2].get(key) if key else None
+        return self.snapshot().resolve(handle_or_email)
 
     def search(self, q: str, limit: int = 8) -> list[Person]:
         """People whose handle, email or name contains `q` (any case): handle/email prefixes first."""
@@ -77,12 +92,17 @@ class PeopleDirectory:
             raise Unauthenticated("Sign in to look people up.")
         return self.search(q, limit)
 
-    def _current(self) -> tuple[frozenset[str], list[Person], dict[str, str]]:
-        """The directory for the identities known now, rebuilt only when they changed."""
-        known = frozenset(self.roles.members) | self.store.known_actors()
+    def snapshot(self) -> Snapshot:
+        """The directory for the identities known now. The stores hand back the same set object while
+        nothing changed, so the usual call costs one identity check; a new snapshot only when it changed."""
+        actors = self.store.known_actors()
         with self._lock:
-            if self._built is None or self._built[0] != known:
+            if actors is self._actors:
+                return self._snapshot
+            known = frozenset(self.roles.members) | actors
+            if known != self._snapshot.identities:
                 people = build_directory(known)
                 names = {p.email: p.email for p in people} | {p.handle: p.email for p in people}
-                self._built = (known, people, names)
-            return self._built
+                self._snapshot = Snapshot(known, people, names)
+            self._actors = actors
+            return self._snapshot

@@ -17,17 +17,25 @@ class ActorSet:
 
     def __init__(self) -> None:
         self._seen: set[str] | None = None
+        self._frozen: frozenset[str] | None = None  # handed out until someone new is seen
 
     def note(self, *identities: str | None) -> None:
         """Record identities met by a fold (ignored until the set is first built: the scan finds them)."""
-        if self._seen is not None:
-            self._seen.update(i.lower() for i in identities if i)
+        if self._seen is None:
+            return
+        for identity in identities:
+            if identity and (low := identity.lower()) not in self._seen:
+                self._seen.add(low)
+                self._frozen = None
 
     def snapshot(self, model: Any) -> frozenset[str]:
-        """Every identity seen so far; the first call scans the model (callers hold its lock)."""
+        """Every identity seen so far, the same object while no one new was seen (callers compare it by
+        identity); the first call scans the model (callers hold its lock)."""
         if self._seen is None:
             self._seen = set(_scan(model))
-        return frozenset(self._seen)
+        if self._frozen is None:
+            self._frozen = frozenset(self._seen)
+        return self._frozen
 
 
 def _scan(model: Any) -> Iterable[str]:
