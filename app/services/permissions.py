@@ -29,6 +29,11 @@ def permissions(actor: Actor | None) -> Permissions:
     return Permissions(signed_in=actor is not None, can_create=may_write, can_vote=may_write, can_comment=may_write)
 
 
+def may_assign_self(actor: Actor | None) -> bool:
+    """Triagers (and admins) may take an item with "Assign to me"; reporters wait to be assigned."""
+    return actor is not None and actor.role >= Role.TRIAGER
+
+
 def allowed_transitions(item: WorkItem, actor: Actor | None) -> list[sm.Transition]:
     """The workflow steps from the item's state this caller may take (none for anonymous callers)."""
     if actor is None:

@@ -29,6 +29,7 @@ from app.services.permissions import (
     Permissions,
     allowed_transitions,
     editable_fields,
+    may_assign_self,
     permissions,
 )
 from app.services.validation import FieldErrors, item_fields, whole_number
@@ -49,6 +50,7 @@ class ItemView:
     editable_fields: tuple[str, ...]
     can_vote: bool = False
     can_comment: bool = False
+    can_assign_self: bool = False  # "Assign to me" is offered (app/services/assignment.py)
 
     @property
     def can_edit(self) -> bool:
@@ -132,7 +134,8 @@ class WorkItemService:
         rights = permissions(actor)
         return ItemView(detail.item, detail.vote_count, detail.comment_count, detail.my_vote,
                         self.allowed_transitions(detail.item, actor), self.editable_fields(detail.item, actor),
-                        can_vote=rights.can_vote, can_comment=rights.can_comment)
+                        can_vote=rights.can_vote, can_comment=rights.can_comment,
+                        can_assign_self=may_assign_self(actor) and detail.item.assignee != actor.id)
 
     def create_permissions(self, actor: Actor | None) -> Permissions:
         """What the create page may offer this caller before any item exists."""

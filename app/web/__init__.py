@@ -16,6 +16,7 @@ def register_web(app: Flask) -> None:
     from app.web import create, detail  # noqa: F401  (routes attach themselves to the tickets blueprint)
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
+    from app.web.people import register_people
     from app.web.tickets import bp as tickets_bp
 
     app.register_blueprint(tickets_bp)
@@ -25,6 +26,7 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(auth_bp)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
+    register_people(app)  # /people, assign-to-me, and the markdown filter with @mention links
     app.jinja_env.filters["under_mount"] = under_mount
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["app_url"] = app_url  # absolute links in embeds, mount point and PUBLIC_URL included

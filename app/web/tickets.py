@@ -10,6 +10,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from app.core.context import current_actor, services
 from app.models import ItemType, Page
 from app.services import state_machines as sm
+from app.services.assignment import triage_assigner
 from app.services.errors import ValidationError
 from app.web.rendering import render, wants_fragment
 
@@ -71,7 +72,7 @@ def list_items() -> Response:
                "type_options": [(t.value, t.label) for t in ItemType], "states": sm.all_states(),
                "platforms": services().config.platforms, "actor": current_actor(),
                "active_section": "tickets", "errors": {}, "page": None,
-               "fragment": wants_fragment()}
+               "fragment": wants_fragment(), "assign_as": triage_assigner(current_actor(), params)}
     try:
         context["page"] = services().work_items.list(current_actor(), params)
     except ValidationError as exc:
