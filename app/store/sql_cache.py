@@ -24,8 +24,9 @@ class TtlCache:
         self._lock = threading.Lock()
         self._generation = 0
 
-    def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
-        """The cached value, or load() stored unless a write happened while it was loading."""
+    def get(self, key: Hashable, load: Callable[[], Any], ttl: float | None = None) -> Any:
+        """The cached value, or load() stored unless a write happened while it was loading; `ttl`
+        overrides the cache's own for this entry (still cleared by this instance's writes)."""
         if self.ttl <= 0:
             return load()
         now = self.clock()
@@ -37,7 +38,7 @@ class TtlCache:
         value = load()
         with self._lock:
             if generation == self._generation:
-                self._data[key] = (now + self.ttl, generation, value)
+                self._data[key] = (now + (self.ttl if ttl is None else ttl), generation, value)
                 self._data.move_to_end(key)
                 while len(self._data) > self.size:
                     self._data.popitem(last=False)

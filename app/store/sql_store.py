@@ -29,6 +29,7 @@ from app.store.sql_writes import ItemWrites
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 6
+ACTORS_TTL = 30.0  # seconds the people directory's actors are kept (known_actors scans every table)
 RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
 
@@ -137,9 +138,10 @@ class SqlStore(ItemWrites):
         return sorted(rows, key=lambda r: (r.created_at is not None, r.created_at or 0), reverse=True)
 
     def known_actors(self) -> frozenset[str]:
-        """One statement, kept for the cache's window like every read (this instance's writes clear it)."""
+        """One statement over every table, so kept ACTORS_TTL seconds rather than the usual 2 (this
+        instance's writes still clear it at once; other instances' new actors show within that time)."""
         return self.cache.get(("known_actors",), lambda: frozenset(
-            str(r["who"]) for r in self.run(self.sql.known_actors)[0] if r["who"]))
+            str(r["who"]) for r in self.run(self.sql.known_actors)[0] if r["who"]), ttl=ACTORS_TTL)
 
     def data_version(self) -> str:
         def load() -> str:
