@@ -70,9 +70,9 @@
     return at ? at.text : null;
   }
 
-  function search(el) {
+  function search(el, all) {  /* all: ArrowDown on an empty assignee field lists the first people */
     var q = query(el);
-    if (q === null || (!isMention(el) && q === "")) { close(el); return; }
+    if (q === null || (!isMention(el) && q === "" && !all)) { close(el); return; }
     var id = el.getAttribute("aria-controls");
     htmx.ajax("GET", peopleUrl, {target: "#" + id, swap: "outerHTML", values: {q: q, listbox: id}})
       .then(function () { if (document.activeElement === el) open(el); });
@@ -120,7 +120,7 @@
     if (!el || !el.hasAttribute("aria-controls")) return;
     var opts = options(el), index = current(el), openNow = isOpen(el);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!openNow) { if (!isMention(el)) { event.preventDefault(); search(el); } return; }
+      if (!openNow) { if (!isMention(el)) { event.preventDefault(); search(el, true); } return; }
       event.preventDefault();
       var step = event.key === "ArrowDown" ? 1 : -1;
       highlight(el, (index + step + opts.length + (index < 0 && step < 0 ? 1 : 0)) % opts.length);

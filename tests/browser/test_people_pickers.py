@@ -50,7 +50,8 @@ def test_assignee_combobox_is_keyboard_operable(new_context, people_app):
     expect(box).to_have_value("triager@example.com")
     expect(box).to_have_attribute("aria-expanded", "false")
     box.fill("")
-    box.press_sequentially("e")
+    box.press("ArrowDown")  # an empty field opens on ArrowDown with the first people
+    expect(options.first).to_have_attribute("data-value", "ada@example.com")
     expect(box).to_have_attribute("aria-expanded", "true")
     box.press("Escape")
     expect(box).to_have_attribute("aria-expanded", "false")
