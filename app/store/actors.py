@@ -8,7 +8,6 @@ does not make its voter unknown again: they still acted).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 
@@ -38,10 +37,12 @@ class ActorSet:
         return self._frozen
 
 
-def _scan(model: Any) -> Iterable[str]:
-    for item in model.items.values():
-        yield from (i.lower() for i in (item.created_by, item.updated_by, item.assignee) if i)
-    for comments in model.comments.values():
-        yield from (c.created_by.lower() for c in comments if c.created_by)
-    for cast in model.votes.values():
-        yield from (voter.lower() for voter in cast)
+def _scan(model: Any) -> set[str]:
+    """Every identity in the model, lowercased. Unions of whole collections run in C: a million votes
+    take a fraction of the time a Python loop over them would (the read-model lock is held meanwhile)."""
+    raw: set[str | None] = set()
+    items = model.items.values()
+    raw.update([i.created_by for i in items], [i.updated_by for i in items], [i.assignee for i in items])
+    raw.update(*([c.created_by for c in comments] for comments in model.comments.values()))
+    raw.update(*model.votes.values())
+    return {identity.lower() for identity in raw if identity}
