@@ -65,6 +65,16 @@ def inline_markup(tokens: list[Token]) -> int:
     return sum(1 for token in tokens if token.type == "inline" for char in token.content if char in MARKUP_CHARS)
 
 
+def _align_cells(tokens: list[Token]) -> None:
+    """Column alignment as an `align` attribute: markdown-it writes a style attribute, which nh3 drops (and the
+    CSP would refuse), so aligned columns lost their alignment."""
+    for token in tokens:
+        style = token.attrs.get("style") if token.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrs["align"] = style.removeprefix("text-align:")
+
+
 def _render(text: str, tables: bool) -> str:
     """Parse the blocks once, then parse their inline content with markup or literally, as it costs."""
     env: dict[str, object] = {}
@@ -77,6 +87,7 @@ def _render(text: str, tables: bool) -> str:
     if links:  # the core rule links the emails in the text tokens inline parsing left
         linkify(state)
     text_join(state)
+    _align_cells(tokens)
     return md.renderer.render(tokens, md.options, env)
 
 

@@ -1,4 +1,5 @@
-"""Bare URLs and emails in user markdown become links (issue #12, 12), still sanitized and still cheap."""
+"""Issue #12, item 12: bare URLs and emails in user markdown become links (still sanitized, still cheap), and
+aligned table columns keep their alignment."""
 
 from __future__ import annotations
 
@@ -51,3 +52,10 @@ def test_link_heavy_texts_render_within_budget(unit: str) -> None:
         render_markdown(text)
         best = min(best, time.perf_counter() - start)
     assert best < 0.25
+
+
+def test_aligned_table_columns_keep_their_alignment() -> None:
+    """markdown-it writes style="text-align:…", which nh3 drops: the alignment travels as `align` instead."""
+    html = str(render_markdown("| a | b | c |\n| ---: | :-: | --- |\n| 1 | 2 | 3 |"))
+    assert '<th align="right">a</th>' in html and '<td align="center">2</td>' in html and "<td>3</td>" in html
+    assert "style" not in html
