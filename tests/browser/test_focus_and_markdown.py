@@ -162,3 +162,13 @@ def test_the_preview_looks_exactly_like_the_posted_comment(new_context, item):
     page.goto("/docs/workflows")
     docs_cell = _style(page.locator(".pt-doc td").first, CELL)
     assert {k: docs_cell[k] for k in CELL[:7]} == {k: after["td"][k] for k in CELL[:7]}
+
+
+def test_the_header_search_fits_the_open_phone_menu(new_context, item):
+    page = sign_in(new_context(viewport={"width": 360, "height": 740}), "bob@example.com")
+    page.goto(f"/work-items/{item.id}")
+    expect(page.locator("#header-q")).to_be_hidden()  # in the collapsed menu
+    page.get_by_role("button", name="Menu").click()
+    box = page.locator(".header-search").bounding_box()
+    assert box is not None and box["height"] < 60 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
