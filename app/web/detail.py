@@ -58,13 +58,14 @@ def after_write(item_id: str, main: str, status: int = 200,
 @bp.post("/work-items/<item_id>/vote")
 @limit("vote")
 def vote(item_id: str) -> Response:
-    """Cast or withdraw the caller's vote; the count updates in place and wherever else it is shown."""
+    """Cast or withdraw the caller's vote; the count updates in place and wherever else it is shown, and the
+    timeline (out of band) shows the vote or its withdrawal at once, as after every other write."""
     wanted = parse_flag(request.form.get("voted", "1"))
     voted, count = services().work_items.vote(current_actor(), item_id, wanted)
     if not wants_fragment():
         return redirect(url_for("tickets.detail", item_id=item_id), 303)
-    return render_fragment("work_items/_vote_response.html", item_id=item_id, voted=voted, vote_count=count,
-                           actor=current_actor(), can_vote=True)  # the service just accepted this caller's vote
+    return render_fragment("work_items/_vote_response.html", **detail_context(item_id), item_id=item_id,
+                           voted=voted, vote_count=count, can_vote=True)  # the service just accepted this vote
 
 
 @bp.post("/work-items/<item_id>/comments")

@@ -46,8 +46,21 @@
     if (first) first.focus();
   }
 
+  /* Close every open menu; focus that was in one (or was dropped to <body>) goes back to its <summary>,
+     so the next shortcut or Tab starts from where the menu was, not from the top of the page. */
   function closeAll() {
-    document.querySelectorAll("details.menu[open]").forEach(function (d) { d.open = false; });
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      var active = document.activeElement;
+      var lost = !active || active === document.body || d.contains(active);
+      d.open = false;
+      var summary = d.querySelector("summary");
+      if (lost && summary) summary.focus();
+    });
+  }
+
+  /* Esc in a search box: the browser clears it; then leave the box so j/k move in the list again. */
+  function leaveSearch(target) {
+    if (target && target.matches && target.matches("input[type=search]")) setTimeout(function () { target.blur(); }, 0);
   }
 
   function openMenuFromHash() {
@@ -56,12 +69,19 @@
   }
   window.addEventListener("load", function () { setTimeout(openMenuFromHash, 0); });
 
+  /* The page's search box: the one marked for the shortcut, else any search field (the docs'); visible ones only
+     (the header's sits in the collapsed phone menu). */
+  function searchBox() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-shortcut=search], input[type=search]"));
+    return boxes.find(function (box) { return box.getClientRects().length > 0; }) || null;
+  }
+
   var actions = {
     "j": function () { select(1); },
     "k": function () { select(-1); },
     "o": openSelected,
     "c": function () { var a = document.querySelector("[data-shortcut=create]"); window.location.href = a ? a.href : "/work-items/new"; },
-    "/": function () { var q = document.querySelector("[data-shortcut=search]"); if (q) { q.focus(); q.select(); } else { window.location.href = "/work-items"; } },
+    "/": function () { var q = searchBox(); if (q) { q.focus(); q.select(); } else { window.location.href = "/work-items"; } },
     "v": function () { var b = document.querySelector("[data-shortcut=vote]:not([disabled])"); if (b) b.click(); },
     "t": function () { openMenu("transition-menu"); },
     "e": function () { openMenu("edit-panel"); },
@@ -71,7 +91,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     if (event.key === "Escape") {
-      if (!document.querySelector("dialog[open]")) closeAll();
+      if (!document.querySelector("dialog[open]")) { closeAll(); leaveSearch(event.target); }
       return;
     }
     if (typing(event.target)) return;
