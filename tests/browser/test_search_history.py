@@ -21,7 +21,7 @@ def test_typing_a_search_pushes_one_history_entry(new_context):
     page = sign_in(new_context(), "alice@example.com")
     before = _history_length(page)
     page.locator("#q").click()
-    page.locator("#q").press_sequentially("Incident", delay=400)  # slower than the 300 ms trigger delay
+    page.locator("#q").press_sequentially("Incident", delay=400, timeout=15_000)  # slower than the 300 ms trigger delay
     page.wait_for_url(re.compile(r"q=Incident$"))
     expect(page.locator(".result-count")).to_contain_text("item")
     assert _history_length(page) == before + 1
@@ -37,10 +37,10 @@ def test_a_search_typed_after_a_pause_is_a_new_entry(new_context):
     page = sign_in(new_context(), "alice@example.com")
     before = _history_length(page)
     page.locator("#q").click()
-    page.locator("#q").press_sequentially("Request", delay=350)
+    page.locator("#q").press_sequentially("Request", delay=350, timeout=15_000)
     page.wait_for_url(re.compile(r"q=Request$"))
     page.wait_for_timeout(1800)  # the search settled
-    page.locator("#q").press_sequentially(" for access 4", delay=350)
+    page.locator("#q").press_sequentially(" for access 4", delay=350, timeout=15_000)
     page.wait_for_url(re.compile(r"q=Request\+for\+access\+4$"))
     assert _history_length(page) == before + 2
     page.go_back()
