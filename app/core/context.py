@@ -18,6 +18,8 @@ from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
+from app.services.live import LiveService
+from app.services.live_config import build_live
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
 from app.services.work_items import WorkItemService
@@ -38,6 +40,7 @@ class Services:
     tokens: TokenService
     roles: RoleMap
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
+    live: LiveService  # live pages over server-sent events (app/web/stream.py)
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -50,7 +53,7 @@ def build_services(config: Config, store: Store) -> Services:
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
-                    sessions=sessions, store=store)
+                    sessions=sessions, live=build_live(config, work_items, store), store=store)
 
 
 def services(app: Flask | None = None) -> Services:

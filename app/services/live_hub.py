@@ -1,0 +1,192 @@
+"""The in-process fan-out behind live pages: one source of events per process, one bounded queue per stream.
+
+Where the events come from depends on the store, never on how many streams are open:
+* a store that tells about every event it folds (the embedded store, base.EventListener) is listened to once;
+  its follower thread already reads other processes' commits each second, so live pages add no reads at all;
+* any other store (Databricks) is polled by ONE thread per process ("live-poller"): one
+  `events_after` statement per interval, shared by every stream. It starts with the first stream and stops
+  when the last one closes.
+A stream whose queue is full (a client that stopped reading) is dropped; it never slows the others down.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from app.models import Event
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 256  # changes waiting for one stream before it counts as too slow and is dropped
+OVERLAP_MICROS = 5_000_000  # each poll looks this far back: an event may commit a little after its created_at
+BATCH = 500
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+SEEN = 8192  # event ids remembered, so the overlap never delivers an event twice
+
+
+def micros(event: Event) -> int:
+    """The event's cursor: its created_at in epoch microseconds (what Store.events_after orders by)."""
+    return (event.created_at - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def topics_of(event: Event) -> frozenset[str]:
+    """The topics an event changes: its item's page, and the pages that list items."""
+    return frozenset((f"item:{event.item_id}", "list", "status", "roadmap"))
+
+
+class Subscription:
+    """One open stream: the topics it shows and its bounded queue of events."""
+
+    def __init__(self, topics: frozenset[str], owner: str, size: int = QUEUE_SIZE) -> None:
+        self.topics = topics
+        self.owner = owner
+        self.queue: queue.Queue[Event] = queue.Queue(size)
+        self.dropped = threading.Event()
+
+    def offer(self, event: Event) -> bool:
+        """Queue the event without waiting; False (and dropped) when this stream's client keeps up no more."""
+        try:
+            self.queue.put_nowait(event)
+            return True
+        except queue.Full:
+            self.dropped.set()
+            return False
+
+    def take(self, timeout: float) -> list[Event]:
+        """Every queued event, waiting up to `timeout` seconds for the first ([] when none came)."""
+        try:
+            taken = [self.queue.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                taken.append(self.queue.get_nowait())
+            except queue.Empty:
+                return taken
+
+
+class TooMany(Exception):
+    """The owner has as many streams open as allowed."""
+
+
+@dataclasses.dataclass
+class _Poller:
+    thread: threading.Thread
+    stop: threading.Event
+
+
+class LiveHub:
+    """Subscriptions of this process and the one source that feeds them."""
+
+    def __init__(self, store: Any, poll_seconds: float = 1.0, queue_size: int = QUEUE_SIZE) -> None:
+        self.store = store
+        self.poll_seconds = poll_seconds
+        self.queue_size = queue_size
+        self._lock = threading.Lock()
+        self._subs: set[Subscription] = set()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._listening = False
+        self._poller: _Poller | None = None
+
+    def subscribe(self, topics: frozenset[str], owner: str, cap: int) -> Subscription:
+        """A new stream for `owner`; TooMany when they already hold `cap` streams."""
+        with self._lock:
+            if sum(1 for sub in self._subs if sub.owner == owner) >= cap:
+                raise TooMany(owner)
+            sub = Subscription(topics, owner, self.queue_size)
+            self._subs.add(sub)
+            self._start()
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        """The stream ended; the poller stops with the last one."""
+        with self._lock:
+            self._subs.discard(sub)
+            poller = self._poller if not self._subs else None
+            if poller is not None:
+                self._poller = None
+                poller.stop.set()
+
+    def open_streams(self) -> int:
+        with self._lock:
+            return len(self._subs)
+
+    def publish(self, events: list[Event]) -> None:
+        """Hand each event not seen before to every stream showing one of its topics (never waits)."""
+        with self._lock:
+            fresh = [e for e in events if self._first_time(e.event_id)]
+            subs = list(self._subs)
+        for event in fresh:
+            topics = topics_of(event)
+            for sub in subs:
+                if sub.topics & topics and not sub.offer(event):
+                    log.info("live stream of %s dropped: its client is not reading", sub.owner)
+                    self.unsubscribe(sub)
+
+    def _first_time(self, event_id: str) -> bool:
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > SEEN:
+            self._seen.popitem(last=False)
+        return True
+
+    def _start(self) -> None:
+        """Listen to the store once, or start the poller if it is not running (callers hold the lock)."""
+        if hasattr(self.store, "listen"):
+            if not self._listening:
+                self.store.listen(lambda event: self.publish([event]))
+                self._listening = True
+            return
+        if self._poller is None:
+            stop = threading.Event()
+            thread = threading.Thread(target=self._poll, args=(stop,), name="live-poller", daemon=True)
+            self._poller = _Poller(thread, stop)
+            thread.start()
+
+    def _poll(self, stop: threading.Event) -> None:
+        """One `events_after` per interval for every stream of the process, until the last stream closes."""
+        cursor = -1
+        while cursor < 0 and not stop.is_set():
+            cursor = self._guarded(lambda: self.store.events_after(-1, 0)[1], -1)
+            if cursor < 0:
+                stop.wait(self.poll_seconds)
+        while not stop.wait(self.poll_seconds):
+            cursor = self._guarded(lambda c=cursor: self.poll_once(c), cursor)
+
+    def poll_once(self, cursor: int) -> int:
+        """Read what committed since `cursor` (with the overlap), publish it, answer the next cursor."""
+        events, last = self.store.events_after(max(cursor - OVERLAP_MICROS, 0), BATCH)
+        self.publish(events)
+        for _ in range(10):  # a burst bigger than one batch: read on from where the batch ended
+            if len(events) < BATCH:
+                break
+            events, last = self.store.events_after(last, BATCH)
+            self.publish(events)
+        return max(cursor, last)
+
+    @staticmethod
+    def _guarded(step: Any, fallback: int) -> int:
+        try:
+            return int(step())
+        except Exception:  # the warehouse is away: streams stay open and the next interval tries again
+            log.warning("live pages could not read new events; retrying", exc_info=True)
+            return fallback
+
+    def close(self) -> None:
+        """Stop the poller and end every stream (tests, shutdown)."""
+        with self._lock:
+            subs, self._subs = list(self._subs), set()
+            poller, self._poller = self._poller, None
+        for sub in subs:
+            sub.dropped.set()
+        if poller is not None:
+            poller.stop.set()
+            if poller.thread is not threading.current_thread():
+                poller.thread.join(timeout=10)
