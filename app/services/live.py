@@ -95,7 +95,7 @@ class LiveService:
             raise TooManyStreams(f"At most {self.max_streams} live pages per person: close some tabs.") from None
         cursor = parse_cursor(last_event_id)
         missed = self.hub.store.events_after(max(cursor - OVERLAP_MICROS, 0), REPLAY_LIMIT)[0] if cursor else []
-        return LiveStream(self, actor, sub, [e for e in missed if sub.topics & _topics(e)])
+        return LiveStream(self, actor, sub, [e for e in missed if sub.topics & _topics(e) and _news(e, cursor)])
 
     def updates(self, actor: Actor | None, topics: frozenset[str], events: list[Event]) -> list[Update]:
         """One Update per changed item of the batch, read once as `actor` sees it now (items the caller
@@ -136,6 +136,11 @@ class LiveStream:
 
 def _topics(event: Event) -> frozenset[str]:
     return frozenset((f"item:{event.item_id}", "list"))
+
+
+def _news(event: Event, cursor: int | None) -> bool:
+    """Replayed from the overlap before the client's cursor: changes again, but no creation it already counted."""
+    return event.event_type != "created" or cursor is None or micros(event) > cursor
 
 
 def _by_item(events: list[Event]) -> dict[str, list[Event]]:

@@ -154,11 +154,20 @@ class LiveHub:
         """One `events_after` per interval for every stream of the process, until the last stream closes."""
         cursor = -1
         while cursor < 0 and not stop.is_set():
-            cursor = self._guarded(lambda: self.store.events_after(-1, 0)[1], -1)
+            cursor = self._guarded(self._begin, -1)
             if cursor < 0:
                 stop.wait(self.poll_seconds)
         while not stop.wait(self.poll_seconds):
             cursor = self._guarded(lambda c=cursor: self.poll_once(c), cursor)
+
+    def _begin(self) -> int:
+        """The newest cursor; what the first poll's overlap will see again is marked seen, not news."""
+        cursor = self.store.events_after(-1, 0)[1]
+        before, _ = self.store.events_after(max(cursor - OVERLAP_MICROS, 0), BATCH)
+        with self._lock:
+            for event in before:
+                self._first_time(event.event_id)
+        return cursor
 
     def poll_once(self, cursor: int) -> int:
         """Read what committed since `cursor` (with the overlap), publish it, answer the next cursor."""
