@@ -113,9 +113,10 @@ class LiveHub:
                 self._poller = None
                 poller.stop.set()
 
-    def open_streams(self) -> int:
+    def open_streams(self, topic: str | None = None) -> int:
+        """How many streams are open (those showing `topic`, when given)."""
         with self._lock:
-            return len(self._subs)
+            return sum(1 for sub in self._subs if topic is None or topic in sub.topics)
 
     def publish(self, events: list[Event]) -> None:
         """Hand each event not seen before to every stream showing one of its topics (never waits)."""
