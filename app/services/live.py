@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from app.models import Actor, Event
 from app.models.errors import DomainError
-from app.services.live_hub import OVERLAP_MICROS, LiveHub, Subscription, TooMany, micros
+from app.services.live_hub import OVERLAP_MICROS, Busy, LiveHub, Subscription, TooMany, micros
 from app.services.work_items import DetailView, ItemView, WorkItemService
 
 TOPIC = re.compile(r"item:[0-9A-Za-z-]{1,64}|list")
@@ -31,6 +31,13 @@ class BadTopics(DomainError):
 class TooManyStreams(DomainError):
     code = "too_many_streams"
     status = 429
+
+
+class StreamsBusy(DomainError):
+    """The worker's threads for streams are taken; pages still work, they just do not update."""
+
+    code = "live_busy"
+    status = 503
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,6 +100,9 @@ class LiveService:
             sub = self.hub.subscribe(wanted, owner, self.max_streams)
         except TooMany:
             raise TooManyStreams(f"At most {self.max_streams} live pages per person: close some tabs.") from None
+        except Busy:
+            raise StreamsBusy("Live updates are busy right now; the page works, reload it later to follow it "
+                              "live.") from None
         cursor = parse_cursor(last_event_id)
         missed = self.hub.store.events_after(max(cursor - OVERLAP_MICROS, 0), REPLAY_LIMIT)[0] if cursor else []
         return LiveStream(self, actor, sub, [e for e in missed if sub.topics & _topics(e) and _news(e, cursor)])

@@ -75,6 +75,10 @@ class TooMany(Exception):
     """The owner has as many streams open as allowed."""
 
 
+class Busy(Exception):
+    """This process holds as many streams as it may (LIVE_WORKER_STREAMS)."""
+
+
 @dataclasses.dataclass
 class _Poller:
     thread: threading.Thread
@@ -84,10 +88,12 @@ class _Poller:
 class LiveHub:
     """Subscriptions of this process and the one source that feeds them."""
 
-    def __init__(self, store: Any, poll_seconds: float = 1.0, queue_size: int = QUEUE_SIZE) -> None:
+    def __init__(self, store: Any, poll_seconds: float = 1.0, queue_size: int = QUEUE_SIZE,
+                 process_cap: int = 100) -> None:
         self.store = store
         self.poll_seconds = poll_seconds
         self.queue_size = queue_size
+        self.process_cap = process_cap  # each open stream holds one server thread: keep some for pages
         self._lock = threading.Lock()
         self._subs: set[Subscription] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -95,8 +101,10 @@ class LiveHub:
         self._poller: _Poller | None = None
 
     def subscribe(self, topics: frozenset[str], owner: str, cap: int) -> Subscription:
-        """A new stream for `owner`; TooMany when they already hold `cap` streams."""
+        """A new stream for `owner`; TooMany when they already hold `cap` streams, Busy when the process is full."""
         with self._lock:
+            if len(self._subs) >= self.process_cap:
+                raise Busy(self.process_cap)
             if sum(1 for sub in self._subs if sub.owner == owner) >= cap:
                 raise TooMany(owner)
             sub = Subscription(topics, owner, self.queue_size)

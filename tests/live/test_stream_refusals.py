@@ -55,3 +55,20 @@ def test_a_person_holds_a_limited_number_of_streams(make_app: Callable[..., Flas
             stream.close()
     assert status == 429
     assert "At most 2 live pages per person" in text
+
+
+def test_a_full_worker_refuses_new_streams_but_still_serves_pages(make_app: Callable[..., Flask]) -> None:
+    app = make_app(LIVE_WORKER_STREAMS="2", LIVE_HEARTBEAT_SECONDS="0.2")
+    with served(app) as address:
+        held = [Stream(address, "list", headers={"Cookie": _session_cookie(app, email)})
+                for email in ("bob@example.com", "rita@example.com")]
+        for stream in held:
+            stream.next()
+        extra = Stream(address, "list", headers={"Cookie": _session_cookie(app, "otto@example.com")})
+        status, text = extra.response.status, extra.response.read().decode()
+        extra.close()
+        page = app.test_client().get("/work-items")
+        for stream in held:
+            stream.close()
+    assert status == 503 and "Live updates are busy" in text
+    assert page.status_code == 200
