@@ -110,3 +110,25 @@ def test_a_reconnect_with_last_event_id_replays_what_it_missed(make_app: Callabl
         also = by_query.until("Said while you were away")
         by_query.close()
     assert int(replayed.id) > int(seen.id) and also.id == replayed.id
+
+
+def test_streams_of_one_item_share_one_render_of_its_timeline(make_app: Callable[..., Flask]) -> None:
+    from flask import template_rendered
+
+    app = make_app(LIVE_HEARTBEAT_SECONDS="0.3")
+    item_id = _item(app)
+    renders: list[str] = []
+    record = lambda sender, template, context, **extra: renders.append(template.name)  # noqa: E731
+    template_rendered.connect(record, app)
+    try:
+        with served(app) as address:
+            streams = [Stream(address, f"item:{item_id}") for _ in range(5)]
+            _wait_for_streams(app, 5)
+            services(app).work_items.comment(ALICE, item_id, "One render for all")
+            for stream in streams:
+                stream.until("One render for all")
+                stream.close()
+    finally:
+        template_rendered.disconnect(record, app)
+    assert renders.count("work_items/_live_item_shared.html") == 1
+    assert renders.count("work_items/_live_update.html") == 5  # each viewer's own vote button
