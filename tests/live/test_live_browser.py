@@ -73,3 +73,27 @@ def test_a_comment_and_a_transition_reach_the_other_open_page(browser: Browser, 
         alice_context.close()
         tess_context.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e]
+
+
+def test_an_open_list_updates_rows_in_place_and_counts_new_items(browser: Browser,
+                                                                 live_site: tuple[Flask, str]) -> None:
+    app, base_url = live_site
+    bob = Actor("bob@example.com", Role.REPORTER)
+    first = services(app).work_items.create(bob, {"item_type": "improvement", "title": "Shorter build queue"})
+    services(app).work_items.create(bob, {"item_type": "improvement", "title": "Cache the wheels"})
+    errors: list[str] = []
+    context, page = _person(browser, base_url, "alice@example.com", errors)  # lands on /work-items
+    try:
+        order = page.locator("tr[data-row] .title").all_inner_texts()
+        _streams(app, "list", 1)
+        services(app).work_items.vote(Actor("rita@example.com", Role.REPORTER), first.id, True)
+        expect(page.locator(f"#row-{first.id} td[data-label=Votes]")).to_have_text("1")
+        services(app).work_items.create(bob, {"item_type": "incident", "title": "Brand new outage",
+                                              "severity": "sev1", "platform": "jobs"})
+        expect(page.locator("#live-new-items")).to_have_text("1 new item — show")
+        assert page.locator("tr[data-row] .title").all_inner_texts() == order  # nothing moved under the cursor
+        page.locator("#live-new-items a").click()
+        expect(page.locator("tr[data-row] .title").first).to_have_text("Brand new outage")
+    finally:
+        context.close()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e]
