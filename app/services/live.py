@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterator
 
 from app.models import Actor, Event
@@ -84,11 +85,12 @@ class LiveService:
     """Opens streams for callers and turns the hub's events into what their pages show."""
 
     def __init__(self, work_items: WorkItemService, hub: LiveHub, max_streams: int = 10,
-                 heartbeat: float = 15.0) -> None:
+                 heartbeat: float = 15.0, lifetime: float = 600.0) -> None:
         self.work_items = work_items
         self.hub = hub
         self.max_streams = max_streams
         self.heartbeat = heartbeat  # seconds of quiet before a stream sends a comment line
+        self.lifetime = lifetime  # seconds before a stream ends and its browser reconnects
 
     def open(self, actor: Actor | None, topics: str, last_event_id: str | None, client: str) -> LiveStream:
         """A stream of `topics` for the caller (the pages' read rule; at most max_streams each), with what
@@ -131,12 +133,15 @@ class LiveStream:
     def __init__(self, service: LiveService, actor: Actor | None, sub: Subscription, missed: list[Event]) -> None:
         self.service, self.actor, self.sub, self.missed = service, actor, sub, missed
 
-    def batches(self, heartbeat: float) -> Iterator[list[Update]]:
+    def batches(self, heartbeat: float, lifetime: float = 600.0) -> Iterator[list[Update]]:
         """What was missed, then each batch of changes as it comes; an empty batch every `heartbeat` seconds
-        of quiet. Ends when the hub drops the stream (its client stopped reading)."""
+        of quiet. Ends when the hub drops the stream (its client stopped reading) or after `lifetime` seconds:
+        the browser reconnects with Last-Event-ID, possibly to another worker, and a stopping worker is never
+        held open by its streams for longer than that."""
+        ends = time.monotonic() + lifetime
         if self.missed:
             yield self.service.updates(self.actor, self.sub.topics, self.missed)
-        while not self.sub.dropped.is_set():
+        while not self.sub.dropped.is_set() and time.monotonic() < ends:
             events = self.sub.take(heartbeat)
             yield self.service.updates(self.actor, self.sub.topics, events) if events else []
 

@@ -16,6 +16,7 @@ from app.store.base import Store
 LIVE_SETTINGS = {
     "LIVE_POLL_SECONDS": "1",  # Databricks: one events statement per this many seconds, for every stream
     "LIVE_HEARTBEAT_SECONDS": "15",  # a comment line this often keeps proxies from closing quiet streams
+    "LIVE_STREAM_SECONDS": "600",  # a stream then ends and the browser reconnects (Last-Event-ID, any worker)
     "LIVE_MAX_STREAMS": "10",  # open live pages per person (more answer 429)
     "LIVE_WORKER_STREAMS": "",  # streams per worker process (more answer 503); default: see worker_streams
 }
@@ -61,4 +62,5 @@ def build_live(config: Config, work_items: WorkItemService, store: Store) -> Liv
     hub = LiveHub(store, poll_seconds=live_setting(config, "LIVE_POLL_SECONDS"),
                   process_cap=worker_streams(config))
     return LiveService(work_items, hub, max_streams=int(live_setting(config, "LIVE_MAX_STREAMS")),
-                       heartbeat=live_setting(config, "LIVE_HEARTBEAT_SECONDS"))
+                       heartbeat=live_setting(config, "LIVE_HEARTBEAT_SECONDS"),
+                       lifetime=live_setting(config, "LIVE_STREAM_SECONDS"))

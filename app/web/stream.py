@@ -36,16 +36,16 @@ def events() -> Response:
     last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     stream = services().live.open(current_actor(), request.args.get("topics", ""), last,
                                   request.remote_addr or "")
-    body = stream_with_context(_messages(stream, services().live.heartbeat))
+    body = stream_with_context(_messages(stream, services().live.heartbeat, services().live.lifetime))
     return Response(body, mimetype="text/event-stream", headers=HEADERS)
 
 
-def _messages(stream: LiveStream, heartbeat: float) -> Iterator[str]:
+def _messages(stream: LiveStream, heartbeat: float, lifetime: float) -> Iterator[str]:
     """The retry hint, then one message per batch of changes, a heartbeat comment in quiet periods."""
     new_items = 0
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
-        for batch in stream.batches(heartbeat):
+        for batch in stream.batches(heartbeat, lifetime):
             if not batch:
                 yield ": hb\n\n"
                 continue

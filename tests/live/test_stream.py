@@ -132,3 +132,18 @@ def test_streams_of_one_item_share_one_render_of_its_timeline(make_app: Callable
         template_rendered.disconnect(record, app)
     assert renders.count("work_items/_live_item_shared.html") == 1
     assert renders.count("work_items/_live_update.html") == 5  # each viewer's own vote button
+
+
+def test_a_stream_ends_after_its_lifetime_and_frees_its_place(make_app: Callable[..., Flask]) -> None:
+    app = make_app(LIVE_HEARTBEAT_SECONDS="0.2", LIVE_STREAM_SECONDS="0.6")
+    with served(app) as address:
+        stream = Stream(address, "list")
+        started = time.monotonic()
+        try:
+            while True:
+                stream.next()
+        except EOFError:
+            ended = time.monotonic() - started
+        stream.close()
+        _wait_for_streams(app, 0)
+    assert 0.5 < ended < 3.0  # the browser's hx-sse reconnects from here with Last-Event-ID
