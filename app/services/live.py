@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 from app.models import Actor, Event
 from app.models.errors import DomainError
-from app.services.live_hub import OVERLAP_MICROS, Busy, LiveHub, Subscription, TooMany, micros
+from app.services.live_hub import OVERLAP_MICROS, LiveHub, micros
+from app.services.live_subscription import Busy, Subscription, TooMany
 from app.services.work_items import DetailView, ItemView, WorkItemService
 
 TOPIC = re.compile(r"item:[0-9A-Za-z-]{1,64}|list")

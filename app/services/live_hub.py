@@ -14,16 +14,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import queue
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from app.models import Event
+from app.services.live_subscription import QUEUE_SIZE, Busy, Subscription, TooMany
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 256  # changes waiting for one stream before it counts as too slow and is dropped
 OVERLAP_MICROS = 5_000_000  # each poll looks this far back: an event may commit a little after its created_at
 BATCH = 500
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -38,45 +37,6 @@ def micros(event: Event) -> int:
 def topics_of(event: Event) -> frozenset[str]:
     """The topics an event changes: its item's page, and the pages that list items."""
     return frozenset((f"item:{event.item_id}", "list", "status", "roadmap"))
-
-
-class Subscription:
-    """One open stream: the topics it shows and its bounded queue of events."""
-
-    def __init__(self, topics: frozenset[str], owner: str, size: int = QUEUE_SIZE) -> None:
-        self.topics = topics
-        self.owner = owner
-        self.queue: queue.Queue[Event] = queue.Queue(size)
-        self.dropped = threading.Event()
-
-    def offer(self, event: Event) -> bool:
-        """Queue the event without waiting; False (and dropped) when this stream's client keeps up no more."""
-        try:
-            self.queue.put_nowait(event)
-            return True
-        except queue.Full:
-            self.dropped.set()
-            return False
-
-    def take(self, timeout: float) -> list[Event]:
-        """Every queued event, waiting up to `timeout` seconds for the first ([] when none came)."""
-        try:
-            taken = [self.queue.get(timeout=timeout)]
-        except queue.Empty:
-            return []
-        while True:
-            try:
-                taken.append(self.queue.get_nowait())
-            except queue.Empty:
-                return taken
-
-
-class TooMany(Exception):
-    """The owner has as many streams open as allowed."""
-
-
-class Busy(Exception):
-    """This process holds as many streams as it may (LIVE_WORKER_STREAMS)."""
 
 
 @dataclasses.dataclass

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from app.models import Event
-from app.services.live_hub import LiveHub, TooMany
+from app.services.live_hub import LiveHub
+from app.services.live_subscription import TooMany
 from app.store.delta_store import DeltaStore
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
