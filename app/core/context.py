@@ -18,6 +18,8 @@ from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
+from app.services.live import LiveService
+from app.services.live_config import build_live
 from app.services.people import PeopleDirectory
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
@@ -40,6 +42,7 @@ class Services:
     roles: RoleMap
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
     people: PeopleDirectory
+    live: LiveService  # live pages over server-sent events (app/web/stream.py)
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -53,7 +56,7 @@ def build_services(config: Config, store: Store) -> Services:
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=roles, sessions=sessions,
-                    people=PeopleDirectory(store, roles), store=store)
+                    people=PeopleDirectory(store, roles), live=build_live(config, work_items, store), store=store)
 
 
 def services(app: Flask | None = None) -> Services:

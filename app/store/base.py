@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Protocol
 
 from app.models import ApiToken, Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
@@ -84,7 +85,20 @@ class Store(Protocol):
         """Rows this store could not apply and keeps out of every read (newest first)."""
         ...
 
+    def events_after(self, cursor: int, limit: int = 500) -> tuple[list[Event], int]:
+        """Live pages (app/services/live.py): events whose created_at, in epoch microseconds, is after
+        `cursor`, oldest first (ties by event id), at most `limit`, and the cursor to ask from next (the
+        last one's created_at, or `cursor` when none). A negative cursor asks only for the newest created_at."""
+        ...
+
     def close(self) -> None: ...
+
+
+class EventListener(Protocol):
+    """A store that tells about every event as it folds it (the embedded store's read model): live pages need no
+    polling of their own there. `listen` calls `callback` from the folding thread: it must never block."""
+
+    def listen(self, callback: Callable[[Event], None]) -> None: ...
 
 
 class TokenStore(Protocol):

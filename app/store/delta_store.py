@@ -21,6 +21,7 @@ from typing import Any
 from deltalake.exceptions import DeltaError
 
 from app.models import ApiToken, Comment, Event, ItemType, Page, QuarantinedRow, WorkItem, WorkItemDetail
+from app.store import delta_feed
 from app.store.base import ItemQuery, StoreConflict
 from app.store.ddl import table_defs
 from app.store.delta_cursor import EventsCursor
@@ -144,6 +145,12 @@ class DeltaStore:
     def known_actors(self) -> frozenset[str]:
         self._fresh()
         return self.model.known_actors()
+    def events_after(self, cursor: int, limit: int = 500) -> tuple[list[Event], int]:
+        """From memory: the follower keeps the model current (see delta_feed.py)."""
+        return delta_feed.events_after(self.model, cursor, limit)
+
+    def listen(self, callback: Callable[[Event], None]) -> None:
+        delta_feed.listen(self.model, callback)
 
     def data_version(self) -> str:
         self._fresh()

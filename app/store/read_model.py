@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.bounded_cache import BoundedCache
@@ -40,6 +40,7 @@ class ReadModel:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.on_fold: list[Callable[[EventRow], None]] = getattr(self, "on_fold", [])  # kept across reloads
         self.items: dict[str, WorkItem] = {}
         self.by_key: dict[str, str] = {}  # key (INC-12) -> item id; keys never change or move to another item
         self.max_number: dict[str, int] = {}
@@ -113,6 +114,8 @@ class ReadModel:
                 return False
             insert_in_order(history, row)
             self.matches.clear()
+            for listener in self.on_fold:  # live pages (delta_feed.py): cheap, never blocks
+                listener(row)
             return True
 
     def _fold(self, row: EventRow, reindex: bool) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from app.bounded_cache import BoundedCache
 from app.models import ApiToken, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
 from app.models.errors import DomainError
+from app.store import sql_feed
 from app.store.base import ItemQuery, StoreConflict
 from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
@@ -131,6 +132,9 @@ class SqlStore(ItemWrites):
     def events_for(self, item_id: str, after_version: int = 0) -> list[Event]:
         return self.cache.get(("events", item_id, after_version), lambda: readable_events(
             self.run(self.sql.events_for, {"id": item_id, "after": after_version})[0], self.quarantined_rows))
+
+    def events_after(self, cursor: int, limit: int = 500) -> tuple[list[Event], int]:
+        return sql_feed.events_after(self, cursor, limit)
 
     def quarantined(self) -> list[QuarantinedRow]:
         """Event rows this instance met that cannot be shown (another writer's), left out of every timeline."""

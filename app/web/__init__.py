@@ -17,10 +17,12 @@ def register_web(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.people import register_people
+    from app.web.stream import bp as stream_bp
     from app.web.tickets import bp as tickets_bp
 
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(stream_bp)  # live pages: GET /events/stream
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)
