@@ -18,8 +18,11 @@ from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
+from app.services.notifications import NotificationService
+from app.services.notifier import Notifier, _mentioned
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
+from app.services.watchers import WatcherService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -38,6 +41,9 @@ class Services:
     tokens: TokenService
     roles: RoleMap
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
+    watchers: WatcherService
+    notifications: NotificationService
+    notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -47,10 +53,13 @@ def build_services(config: Config, store: Store) -> Services:
     check_auth_mode(config.auth_mode, config.production)
     work_items = WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ"))
     sessions = SessionGenerations(config.data_dir / SESSIONS_FILE) if config.auth_mode == "dev" else None
+    notifier = Notifier(store)
+    notifier.start()
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
-                    sessions=sessions, store=store)
+                    sessions=sessions, watchers=WatcherService(work_items, _mentioned),
+                    notifications=NotificationService(store), notifier=notifier, store=store)
 
 
 def services(app: Flask | None = None) -> Services:
