@@ -11,8 +11,8 @@ the rows loses nothing, since the cursor has not moved. A process started after 
 without it (down, crashed) fans them out from where the cursor stopped.
 
 Who is told: for created, updated, state_changed and commented events, everyone watching the item after
-the event (app/services/watchers.py), the person it is now assigned to and the people the event's text
-mentions; never the actor. Each gets one notification with the strongest reason: assigned > mentioned >
+the event (app/services/watchers.py), the person it is assigned to after the event and the people the
+event's text mentions; never the actor. Each gets one notification with the strongest reason: assigned > mentioned >
 author > watching. An explicit unwatch silences watching and author, not a direct assignment or mention.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 from app.bounded_cache import BoundedCache
 from app.models import Event, EventType, WorkItem
 from app.models.notification import Notification, Reason, notification_id
-from app.services.watchers import Mentions, explicit_choices, texts_of, watchers_of
+from app.services.watchers import Mentions, assignee_after, explicit_choices, texts_of, watchers_of
 
 log = logging.getLogger(__name__)
 NOTIFYING = (EventType.CREATED, EventType.UPDATED, EventType.STATE_CHANGED, EventType.COMMENTED)
@@ -46,14 +46,6 @@ def _mentioned(text: str) -> set[str]:
         return set()
 
 
-def _assigned_to(event: Event, item: WorkItem) -> str | None:
-    payload = event.payload or {}
-    if event.event_type == EventType.CREATED:
-        return (payload.get("item") or {}).get("assignee") or item.assignee
-    change = (payload.get("changes") or {}).get("assignee")
-    return change.get("to") if isinstance(change, dict) else None
-
-
 def recipients(event: Event, item: WorkItem, history: list[Event], mentions: Mentions) -> dict[str, Reason]:
     """Who is told about `event` and why (strongest reason each); never the actor."""
     if event.event_type not in NOTIFYING:
@@ -61,7 +53,7 @@ def recipients(event: Event, item: WorkItem, history: list[Event], mentions: Men
     upto = [e for e in history if e.seq <= event.seq]
     watching = watchers_of(item, upto, mentions)
     mentioned = set().union(*(mentions(t) for t in texts_of(event) if t))
-    assignee = _assigned_to(event, item)
+    assignee = assignee_after(item, upto)
     unwatched = {p for p, on in explicit_choices(upto).items() if not on}
     out: dict[str, Reason] = {}
     for person in watching:

@@ -44,9 +44,23 @@ def explicit_choices(events: Iterable[Event]) -> dict[str, bool]:
     return chosen
 
 
+def assignee_after(item: WorkItem, events: list[Event]) -> str | None:
+    """Whom the item was assigned to after `events` (its current assignee when they hold no assignment)."""
+    assignee = item.assignee
+    for event in events:
+        payload = event.payload or {}
+        if event.event_type == EventType.CREATED:
+            assignee = (payload.get("item") or {}).get("assignee")
+        change = (payload.get("changes") or {}).get("assignee") if event.event_type == EventType.UPDATED else None
+        if isinstance(change, dict):
+            assignee = change.get("to")
+    return assignee
+
+
 def watchers_of(item: WorkItem, events: list[Event], mentions: Mentions) -> set[str]:
     """Everyone watching `item` after `events`: implicit watchers plus explicit choices (which win)."""
-    implicit = {item.created_by} | ({item.assignee} if item.assignee else set())
+    assignee = assignee_after(item, events)
+    implicit = {item.created_by} | ({assignee} if assignee else set())
     for event in events:
         if event.event_type == EventType.COMMENTED:
             implicit.add(event.created_by)

@@ -1,0 +1,116 @@
+"""Who is told about what: the watcher rules and the notifier's fan-out over a real embedded store.
+
+Mentions are resolved by a function injected into the services (here: `@name@example.com` in the text), so
+the rules are tested without app.services.mentions, which another branch provides."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.models import Actor, Role
+from app.services.errors import NotFound, Unauthenticated
+from app.services.notifications import NotificationService
+from app.services.notifier import Notifier
+from app.services.watchers import WatcherService
+from app.services.work_items import WorkItemService
+from app.store.delta_store import DeltaStore
+from tests.unit.conftest import OTHER, PLATFORMS, REPORTER, TRIAGER, VIEWER, incident, open_store
+
+WATCHER = Actor("wendy@example.com", Role.REPORTER)
+
+
+def mentions(text: str) -> set[str]:
+    return set(re.findall(r"@([\w.]+@example\.com)", text))
+
+
+@pytest.fixture
+def services(store: DeltaStore) -> tuple[WorkItemService, WatcherService, Notifier, NotificationService]:
+    work = WorkItemService(store, PLATFORMS)
+    notifier = Notifier(store, mentions)
+    notifier.drain()  # the cursor starts here
+    return work, WatcherService(work, mentions), notifier, NotificationService(store)
+
+
+def reasons(inbox: NotificationService, actor: Actor) -> list[tuple[str, str]]:
+    return [(n.event_type, n.reason) for n in inbox.inbox(actor, {}).items][::-1]
+
+
+def test_author_assignee_commenters_and_mentioned_watch_and_unwatch_overrides(services) -> None:
+    work, watchers, _, _ = services
+    item = work.create(REPORTER, incident(description=f"cc @{WATCHER.id}"))
+    work.update(TRIAGER, item.id, 1, {"assignee": TRIAGER.id})
+    work.comment(OTHER, item.id, "me too")
+    assert watchers.view(None, item.id).watchers == sorted([REPORTER.id, TRIAGER.id, OTHER.id, WATCHER.id])
+    assert watchers.set_watching(OTHER, item.id, False).watching is False
+    assert watchers.set_watching(OTHER, item.id, False).watching is False  # idempotent: one event
+    assert OTHER.id not in watchers.view(VIEWER, item.id).watchers
+    assert watchers.set_watching(VIEWER, item.id, True).watching is True  # any signed-in person may watch
+    kinds = [e.event_type for e in work.events(item.id, None)]
+    assert kinds.count("unwatched") == 1 and kinds.count("watched") == 1
+    with pytest.raises(Unauthenticated):
+        watchers.set_watching(None, item.id, True)
+    with pytest.raises(NotFound):
+        watchers.set_watching(VIEWER, "no-such-item", True)
+
+
+def test_each_watcher_is_told_once_with_the_strongest_reason_and_never_the_actor(services) -> None:
+    work, watchers, notifier, inbox = services
+    item = work.create(REPORTER, incident())
+    watchers.set_watching(WATCHER, item.id, True)
+    work.update(TRIAGER, item.id, 1, {"assignee": OTHER.id})
+    work.comment(TRIAGER, item.id, f"@{WATCHER.id} and @{REPORTER.id} please look")
+    assert notifier.drain() > 0
+    assert notifier.drain() == 0  # nothing twice
+    assert reasons(inbox, OTHER) == [("updated", "assigned"), ("commented", "assigned")]
+    assert reasons(inbox, WATCHER) == [("updated", "watching"), ("commented", "mentioned")]
+    assert reasons(inbox, REPORTER) == [("updated", "author"), ("commented", "mentioned")]
+    assert inbox.inbox(TRIAGER, {}).total == 0  # the actor of every event here
+    assert inbox.unread_count(OTHER) == 2 and inbox.unread_count(None) == 0
+
+
+def test_votes_and_watch_events_notify_nobody_and_unwatch_silences_watching(services) -> None:
+    work, watchers, notifier, inbox = services
+    item = work.create(REPORTER, incident())
+    work.vote(OTHER, item.id, True)
+    watchers.set_watching(REPORTER, item.id, False)
+    work.comment(OTHER, item.id, "a comment the author unwatched")
+    work.comment(OTHER, item.id, f"but @{REPORTER.id} is mentioned")
+    notifier.drain()
+    assert reasons(inbox, REPORTER) == [("commented", "mentioned")]
+
+
+def test_mark_read_one_and_all(services) -> None:
+    work, _, notifier, inbox = services
+    item = work.create(REPORTER, incident())
+    for n in range(3):
+        work.comment(OTHER, item.id, f"comment {n}")
+    notifier.drain()
+    first = inbox.inbox(REPORTER, {}).items[0]
+    assert inbox.mark_read(REPORTER, [first.id]) == 2
+    assert inbox.mark_read(REPORTER, [first.id]) == 2
+    assert inbox.inbox(REPORTER, {"unread": "1"}).total == 2
+    assert inbox.mark_read(REPORTER, everything=True) == 0
+
+
+def test_the_cursor_survives_a_restart_nothing_lost_nothing_doubled(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = open_store(data)
+    work = WorkItemService(first, PLATFORMS)
+    Notifier(first, mentions).drain()
+    item = work.create(REPORTER, incident())
+    work.comment(OTHER, item.id, "before the crash")
+    Notifier(first, mentions).drain()
+    work.comment(OTHER, item.id, "while the notifier was down")  # committed, never fanned out here
+    first.close()
+    second = open_store(data)
+    WorkItemService(second, PLATFORMS).comment(TRIAGER, item.id, "after the restart")
+    notifier = Notifier(second, mentions)
+    notifier.drain()
+    second.save_notifications([], "0")  # a cursor moved back (crash before it was saved): re-read everything
+    notifier = Notifier(second, mentions)
+    notifier.drain()
+    bodies = NotificationService(second).inbox(REPORTER, {}).items
+    assert len(bodies) == 3 and len({n.event_id for n in bodies}) == 3
