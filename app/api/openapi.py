@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api import bp
+from app.api import bp, inbox_openapi
 from app.core.context import services
 from app.models import ItemType, Priority, Severity
 from app.services.state_machines import all_states
@@ -217,8 +217,8 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
                                 "`Authorization: Bearer <token>`; writes take `Content-Type: application/json`."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
-        "paths": PATHS,
-        "components": {"schemas": schemas(platforms),
+        "paths": {**PATHS, **inbox_openapi.paths(_op, _query)},
+        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 
