@@ -6,9 +6,9 @@ CREATE TABLE IF NOT EXISTS {catalog}.{schema}.work_item_notifications (
   item_key STRING NOT NULL COMMENT 'work_items.key at the time of the event (e.g. INC-12)',
   event_id STRING NOT NULL COMMENT 'work_item_events.event_id this notification is about',
   event_type STRING NOT NULL COMMENT 'work_item_events.event_type of that event',
-  actor STRING NOT NULL COMMENT 'Identity of who did it (never the recipient)',
   reason STRING NOT NULL COMMENT 'assigned | mentioned | author | watching: why the recipient is told',
   created_at TIMESTAMP NOT NULL COMMENT 'When the event happened (UTC)',
+  created_by STRING NOT NULL COMMENT 'Actor: identity of who did it (never the recipient)',
   read_at TIMESTAMP COMMENT 'When the recipient marked it read (UTC); NULL while unread'
 )
 USING DELTA

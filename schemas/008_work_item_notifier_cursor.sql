@@ -2,7 +2,8 @@
 CREATE TABLE IF NOT EXISTS {catalog}.{schema}.work_item_notifier_cursor (
   name STRING NOT NULL COMMENT 'The notifier this cursor belongs to (inbox)',
   position STRING NOT NULL COMMENT 'Opaque position in the events feed (embedded: events table version; Databricks: created_at watermark)',
-  updated_at TIMESTAMP NOT NULL COMMENT 'When the cursor last moved (UTC)'
+  created_at TIMESTAMP NOT NULL COMMENT 'When the cursor was moved to this position (UTC)',
+  created_by STRING NOT NULL COMMENT 'Which process moved it (notifier@host:pid)'
 )
 USING DELTA
 COMMENT 'DeltaDesk notifier cursor over work_item_events'

@@ -207,6 +207,8 @@ PATHS = {
         "get": _op("Audit events, oldest first", "200", "EventList", READ),
     },
 }
+PATHS.update(inbox_openapi.paths(_op, _query))  # watchers and notifications (app/api/inbox_openapi.py)
+
 
 def build_document(platforms: list[str]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for this app's settings."""
@@ -217,7 +219,7 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
                                 "`Authorization: Bearer <token>`; writes take `Content-Type: application/json`."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
-        "paths": {**PATHS, **inbox_openapi.paths(_op, _query)},
+        "paths": PATHS,
         "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }

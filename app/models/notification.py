@@ -6,7 +6,11 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import os
+import socket
 from typing import Any
+
+PROCESS = f"notifier@{socket.gethostname()}:{os.getpid()}"  # who moves the notifier's cursor
 
 
 class Reason(enum.StrEnum):
@@ -33,9 +37,9 @@ class Notification:
     item_key: str
     event_id: str
     event_type: str
-    actor: str
     reason: str
     created_at: dt.datetime
+    created_by: str  # the actor (never the recipient)
     read_at: dt.datetime | None = None
 
     @property
@@ -44,7 +48,7 @@ class Notification:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "item_id": self.item_id, "item_key": self.item_key, "event_type": self.event_type,
-                "actor": self.actor, "reason": self.reason, "created_at": self.created_at.isoformat(),
+                "actor": self.created_by, "reason": self.reason, "created_at": self.created_at.isoformat(),
                 "read": self.read}
 
 

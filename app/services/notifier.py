@@ -132,6 +132,6 @@ class Notifier:
             history = self.store.events_for(item.id)
             for person, reason in sorted(recipients(event, item, history, self.mentions).items()):
                 rows.append(Notification(notification_id(event.event_id, person), person, item.id, item.key,
-                                         event.event_id, event.event_type, event.created_by, reason.value,
-                                         event.created_at))
+                                         event.event_id, event.event_type, reason.value, event.created_at,
+                                         event.created_by))
         return rows

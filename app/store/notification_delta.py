@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from deltalake.exceptions import CommitFailedError
 
 from app.models import Event
-from app.models.notification import Inbox, Notification
+from app.models.notification import PROCESS, Inbox, Notification
 from app.store.delta_tables import DeltaTableHandle, read_table
 from app.store.event_checks import BadEvent, decode
 from app.store.event_registry import EventRow, kind_of
@@ -110,7 +110,8 @@ class DeltaInbox:
             if new:
                 self._inbox_commit(lambda: self.tables[NOTIFICATIONS].insert_missing(
                     [dataclasses.asdict(r) for r in new], ["id"]), new)
-            cursor = [{"name": NOTIFIER, "position": position, "updated_at": dt.datetime.now(dt.UTC)}]
+            cursor = [{"name": NOTIFIER, "position": position, "created_at": dt.datetime.now(dt.UTC),
+                       "created_by": PROCESS}]
             _retry(lambda: _upsert_cursor(self.tables[CURSOR], cursor))
 
     def mark_read(self: DeltaStore, user: str, ids: list[str] | None, at: dt.datetime) -> int:

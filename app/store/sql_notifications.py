@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.models import Event
-from app.models.notification import Inbox, Notification
+from app.models.notification import PROCESS, Inbox, Notification
 from app.store.ddl import table_defs
 from app.store.sql_rows import readable_events, utc
 from app.store.sql_statements import EVENT_COLUMNS, select_list
@@ -43,9 +43,10 @@ class InboxStatements:
                        f"THEN INSERT ({', '.join(_COLUMNS)}) VALUES ({select_list(_COLUMNS, 's')})")
         self.move_cursor = (
             f"MERGE INTO {cursor} AS t USING (SELECT :name AS name, :position AS position, "
-            f"CAST(:updated_at AS TIMESTAMP) AS updated_at) AS s ON t.name = s.name "
-            f"WHEN MATCHED THEN UPDATE SET position = s.position, updated_at = s.updated_at "
-            f"WHEN NOT MATCHED THEN INSERT (name, position, updated_at) VALUES (s.name, s.position, s.updated_at)")
+            f"CAST(:created_at AS TIMESTAMP) AS created_at, :created_by AS created_by) AS s ON t.name = s.name "
+            f"WHEN MATCHED THEN UPDATE SET position = s.position, created_at = s.created_at, created_by = s.created_by "
+            f"WHEN NOT MATCHED THEN INSERT (name, position, created_at, created_by) "
+            f"VALUES (s.name, s.position, s.created_at, s.created_by)")
         self.cursor = f"SELECT c.position FROM {cursor} AS c WHERE c.name = :name"
         self.latest = f"SELECT max(e.created_at) AS last FROM {events} AS e"
         self.feed = (f"SELECT {select_list(EVENT_COLUMNS, 'e')} FROM {events} AS e "
@@ -115,7 +116,8 @@ class SqlInbox:
         sql = self._inbox_sql()
         for row in rows:
             self.run(sql.insert, dataclasses.asdict(row))
-        self.run(sql.move_cursor, {"name": NOTIFIER, "position": position, "updated_at": dt.datetime.now(dt.UTC)})
+        self.run(sql.move_cursor, {"name": NOTIFIER, "position": position, "created_at": dt.datetime.now(dt.UTC),
+                                   "created_by": PROCESS})
 
     def inbox(self: SqlStore, user: str, unread_only: bool, reason: str | None, page: int,
               page_size: int) -> Inbox:
