@@ -71,10 +71,11 @@ def recipients(event: Event, item: WorkItem, history: list[Event], mentions: Men
 class Notifier:
     """Follows the events feed and stores notifications; `drain()` runs it now (tests, start-up)."""
 
-    def __init__(self, store: Any, mentions: Mentions = _mentioned, poll: float = POLL_SECONDS) -> None:
+    def __init__(self, store: Any, mentions: Mentions = _mentioned, poll: float | None = None) -> None:
         self.store = store
         self.mentions = mentions
-        self.poll = poll
+        self.poll = poll or getattr(store, "feed_poll_seconds", POLL_SECONDS)  # a warehouse is asked less often
+        self._position: str | None = None  # the cursor as this notifier last stored it
         self._mutex = threading.Lock()
         self._seen: BoundedCache[bool] = BoundedCache(100_000)  # events handled (the feed may repeat some)
         self._stop = threading.Event()
@@ -103,10 +104,11 @@ class Notifier:
     def drain(self) -> int:
         """Fan out every event committed after the cursor; returns the notifications written."""
         with self._mutex:
-            position = self.store.notifier_position()
+            position = self._position or self.store.notifier_position()
             if position is None:  # first run ever: notifications start now, not for all history
                 _, position = self.store.events_after(None)
                 self.store.save_notifications([], position)
+                self._position = position
                 return 0
             written = 0
             for _ in range(MAX_BATCHES):
@@ -119,6 +121,7 @@ class Notifier:
                 for event in fresh:
                     self._seen.put(event.event_id, True)
                 written, position = written + len(rows), after
+                self._position = position
                 if not fresh:
                     break
             return written

@@ -72,6 +72,7 @@ def _row(row: dict) -> Notification:
 class SqlInbox:
     """Mixed into SqlStore: NotificationStore, append_event and close hooks."""
 
+    feed_poll_seconds = 5.0  # each look at the feed is a warehouse statement
     def _inbox_sql(self: SqlStore) -> InboxStatements:
         found = self.__dict__.get("_inbox_sql_cache")
         if found is None:

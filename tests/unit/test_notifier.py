@@ -6,6 +6,7 @@ the rules are tested without app.services.mentions, which another branch provide
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,25 @@ def test_the_cursor_survives_a_restart_nothing_lost_nothing_doubled(tmp_path: Pa
     notifier.drain()
     bodies = NotificationService(second).inbox(REPORTER, {}).items
     assert len(bodies) == 3 and len({n.event_id for n in bodies}) == 3
+
+
+def test_fan_out_runs_after_the_write_in_the_notifier_thread(store: DeltaStore) -> None:
+    """A comment on an item with 50 watchers answers before anyone is notified; the thread then tells all."""
+    work = WorkItemService(store, PLATFORMS)
+    watchers = WatcherService(work, mentions)
+    notifier = Notifier(store, mentions, poll=0.1)
+    notifier.drain()
+    item = work.create(REPORTER, incident())
+    people = [Actor(f"watcher{n}@example.com", Role.VIEWER) for n in range(50)]
+    for person in people:
+        watchers.set_watching(person, item.id, True)
+    notifier.drain()
+    inbox = NotificationService(store)
+    work.comment(OTHER, item.id, "fifty people are watching")
+    assert inbox.inbox(people[0], {}).total == 0  # nothing was fanned out inside the write
+    notifier.start()
+    deadline = time.monotonic() + 10
+    while inbox.inbox(people[-1], {}).total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(inbox.inbox(p, {}).total == 1 for p in people)
+    assert inbox.inbox(REPORTER, {}).items[0].reason == "author"
