@@ -123,7 +123,7 @@ class DeltaInbox:
                 marked = [dataclasses.replace(n, read_at=at) for n in targets]
                 self._inbox_commit(lambda: _set_read(self.tables[NOTIFICATIONS],
                                                                     [dataclasses.asdict(r) for r in marked]), marked)
-            return index.unread.get(user, 0)
+            return index.unread(user)
 
     def _inbox_commit(self: DeltaStore, write: Callable[[], Any], rows: list[Notification]) -> None:
         """One commit of the notifications table, then the same rows in memory (or a reload when another

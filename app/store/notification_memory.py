@@ -8,8 +8,6 @@ notifications is a filter and a slice, never a scan of other users' rows.
 from __future__ import annotations
 
 import bisect
-import dataclasses
-import datetime as dt
 import threading
 from collections.abc import Iterable
 
@@ -20,50 +18,57 @@ def _order(n: Notification) -> tuple[float, str]:
     return (-n.created_at.timestamp(), n.id)
 
 
+Bucket = tuple[str, str | None, bool]  # (user, reason or None for every reason, read)
+
+
 class InboxIndex:
-    """Notifications by id and by user (newest first), with per-user unread counts."""
+    """Notifications by id, and per user in four kinds of sorted buckets: (every reason | one reason) x
+    (unread | read), newest first. A page is two slices; the unread count is a length."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.by_id: dict[str, Notification] = {}
-        self.by_user: dict[str, list[Notification]] = {}
-        self.unread: dict[str, int] = {}
+        self.buckets: dict[Bucket, list[Notification]] = {}
 
     def replace(self, rows: Iterable[Notification]) -> None:
         with self.lock:
             self.__init__()  # type: ignore[misc]
             self.put(rows)
 
+    @staticmethod
+    def _keys(row: Notification) -> tuple[Bucket, Bucket]:
+        return (row.user_email, None, row.read), (row.user_email, row.reason, row.read)
+
     def put(self, rows: Iterable[Notification]) -> None:
         """Add new rows and replace changed ones (a read mark)."""
         with self.lock:
             for row in rows:
                 old = self.by_id.get(row.id)
-                listing = self.by_user.setdefault(row.user_email, [])
-                if old is not None:
+                for key in self._keys(old) if old is not None else ():
+                    listing = self.buckets[key]
                     del listing[bisect.bisect_left(listing, _order(old), key=_order)]
-                    self.unread[old.user_email] -= 0 if old.read else 1
-                bisect.insort(listing, row, key=_order)
+                for key in self._keys(row):
+                    bisect.insort(self.buckets.setdefault(key, []), row, key=_order)
                 self.by_id[row.id] = row
-                self.unread[row.user_email] = self.unread.get(row.user_email, 0) + (0 if row.read else 1)
+
+    def unread(self, user: str) -> int:
+        return len(self.buckets.get((user, None, False), ()))
 
     def unread_of(self, user: str, ids: list[str] | None) -> list[Notification]:
         with self.lock:
             if ids is None:
-                return [n for n in self.by_user.get(user, ()) if not n.read]
+                return list(self.buckets.get((user, None, False), ()))
             found = (self.by_id.get(i) for i in dict.fromkeys(ids))
             return [n for n in found if n is not None and n.user_email == user and not n.read]
-
-    def mark(self, rows: list[Notification], at: dt.datetime) -> None:
-        self.put(dataclasses.replace(n, read_at=at) for n in rows)
 
     def page(self, user: str, unread_only: bool, reason: str | None, page: int, page_size: int) -> Inbox:
         """Unread first, newest first within each; filtered by reason when given."""
         with self.lock:
-            listing = self.by_user.get(user, [])
-            unread = self.unread.get(user, 0)
-            chosen = listing if reason is None else [n for n in listing if n.reason == reason]
-            fresh = [n for n in chosen if not n.read]
-            ordered = fresh if unread_only else fresh + [n for n in chosen if n.read]
-        start = (page - 1) * page_size
-        return Inbox(ordered[start:start + page_size], unread, len(ordered), page, page_size)
+            fresh = self.buckets.get((user, reason, False), [])
+            seen = [] if unread_only else self.buckets.get((user, reason, True), [])
+            start = (page - 1) * page_size
+            items = fresh[start:start + page_size]
+            if len(items) < page_size and seen:
+                begin = max(0, start - len(fresh))
+                items += seen[begin:begin + page_size - len(items)]
+            return Inbox(items, self.unread(user), len(fresh) + len(seen), page, page_size)
