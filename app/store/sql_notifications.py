@@ -117,11 +117,19 @@ class SqlInbox:
         sql = self._inbox_sql()
         for row in rows:
             self.run(sql.insert, dataclasses.asdict(row))
+        if rows:
+            self.cache.clear()
         self.run(sql.move_cursor, {"name": NOTIFIER, "position": position, "created_at": dt.datetime.now(dt.UTC),
                                    "created_by": PROCESS})
 
     def inbox(self: SqlStore, user: str, unread_only: bool, reason: str | None, page: int,
               page_size: int) -> Inbox:
+        """Cached for the store's short TTL (the badge is on every page); this instance's writes clear it."""
+        return self.cache.get(("inbox", user, unread_only, reason, page, page_size),
+                              lambda: self._inbox(user, unread_only, reason, page, page_size))
+
+    def _inbox(self: SqlStore, user: str, unread_only: bool, reason: str | None, page: int,
+               page_size: int) -> Inbox:
         sql = self._inbox_sql()
         params = {"user": user, "unread_only": int(unread_only), "reason": reason or ""}
         rows, _ = self.run(sql.page, {**params, "limit": page_size, "offset": (page - 1) * page_size})
@@ -135,4 +143,5 @@ class SqlInbox:
         elif ids:
             names = {f"id{i}": value for i, value in enumerate(dict.fromkeys(ids))}
             self.run(sql.mark_some.format(ids=", ".join(f":{n}" for n in names)), {"user": user, "at": at, **names})
-        return self.inbox(user, True, None, 1, 1).unread
+        self.cache.clear()
+        return self._inbox(user, True, None, 1, 1).unread

@@ -12,6 +12,7 @@ import pytest
 from app.models import EventType
 from app.models.notification import Notification, notification_id
 from app.services.clock import new_id
+from app.services.notifier import Notifier
 from tests.contract.builders import T0, comment, create, event
 
 ANN, BOB = "ann@example.com", "bob@example.com"
@@ -89,3 +90,22 @@ def test_concurrent_mark_reads_agree(store: Any) -> None:
         thread.join()
     assert store.inbox(BOB, True, None, 1, 10).unread == 0
     assert min(results) == 0
+
+
+def test_two_instances_share_the_inbox_and_a_restarted_notifier_loses_and_doubles_nothing(two_instances) -> None:
+    """Events written while no notifier runs are fanned out by the next one from the stored cursor; a second
+    notifier over the same data (another worker) stores nothing twice; a read mark shows in both."""
+    first, second = two_instances
+    Notifier(first, lambda text: set()).drain()
+    item = create(first, by=ANN)
+    comment(first, item, "while no notifier runs", by=BOB)
+    comment(second, item, "from the other worker", by=BOB)
+    late = Notifier(second, lambda text: set())
+    assert late.drain() == 2
+    Notifier(first, lambda text: set()).drain()  # the warehouse's look-back window hands it the same events
+    page = second.inbox(ANN, False, None, 1, 10)
+    assert (page.total, page.unread) == (2, 2)
+    first.mark_read(ANN, [page.items[0].id], T0)
+    for store in (first, second):
+        store.__dict__.get("cache") and store.cache.clear()  # the warehouse store's 2 s read cache
+        assert store.inbox(ANN, True, None, 1, 10).unread == 1
