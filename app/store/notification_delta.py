@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake.exceptions import CommitFailedError
 
 from app.models import Event
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 NOTIFICATIONS, CURSOR, EVENTS = "work_item_notifications", "work_item_notifier_cursor", "work_item_events"
 NOTIFIER = "inbox"
 COMMIT_TRIES = 5
+REPLAY_MARGIN = dt.timedelta(minutes=1)
 
 
 def _events(rows: list[tuple[Any, ...]]) -> list[Event]:
@@ -90,10 +93,30 @@ class DeltaInbox:
             return [], str(handle.refresh().version())
         start = int(position)
         if not handle.has_commit(start + 1):
-            return [], position
+            if handle.has_commit(start) or handle.refresh().version() <= start:
+                return [], position  # two stats: nothing new
+            log.warning("events after version %s are no longer in the log; replaying by time", start)
+            return self._replay_since_cursor()  # the log was trimmed past the cursor while no notifier ran
         found = handle.appended_since(start)
-        rows, end = found[:2] if found is not None else handle.changes_since(start)
+        try:
+            rows, end = found[:2] if found is not None else handle.changes_since(start)
+        except Exception:  # the log was trimmed past the cursor (the notifier was down through a maintenance)
+            log.warning("events after version %s are no longer in the log; replaying by time", start)
+            return self._replay_since_cursor()
         return _events(rows), str(end)
+
+    def _replay_since_cursor(self: DeltaStore) -> tuple[list[Event], str]:
+        """Every event created since the cursor last moved (minus a minute for clock skew between processes),
+        from the table itself; the ids of notifications already stored make re-reading some harmless."""
+        cursor = read_table(self.tables[CURSOR].refresh()).to_pylist()
+        moved = max((r["created_at"] for r in cursor if r["name"] == NOTIFIER), default=None)
+        handle = self.tables[EVENTS]
+        table = handle.refresh()
+        since = None if moved is None else pa.scalar(moved - REPLAY_MARGIN, handle.schema.field("created_at").type)
+        where = None if since is None else pc.field("created_at") >= since
+        order = [("created_at", "ascending"), ("seq", "ascending")]
+        rows = read_table(table, handle.schema.names, where).sort_by(order)
+        return _events([tuple(r.values()) for r in rows.to_pylist()]), str(table.version())
 
     def notifier_position(self: DeltaStore) -> str | None:
         table = read_table(self.tables[CURSOR].refresh())

@@ -17,6 +17,7 @@ from app.services.notifications import NotificationService
 from app.services.notifier import Notifier
 from app.services.watchers import WatcherService
 from app.services.work_items import WorkItemService
+from app.store import delta_log
 from app.store.delta_store import DeltaStore
 from tests.unit.conftest import OTHER, PLATFORMS, REPORTER, TRIAGER, VIEWER, incident, open_store
 
@@ -137,3 +138,23 @@ def test_fan_out_runs_after_the_write_in_the_notifier_thread(store: DeltaStore) 
         time.sleep(0.05)
     assert all(inbox.inbox(p, {}).total == 1 for p in people)
     assert inbox.inbox(REPORTER, {}).items[0].reason == "author"
+
+
+def test_a_notifier_down_through_a_log_trim_replays_from_the_table(tmp_path: Path) -> None:
+    """The events log is trimmed by maintenance while no notifier runs: the next one reads the events since its
+    cursor last moved from the table itself, and still tells everyone once."""
+    data = tmp_path / "data"
+    first = open_store(data)
+    work = WorkItemService(first, PLATFORMS)
+    Notifier(first, mentions).drain()
+    item = work.create(REPORTER, incident())
+    for n in range(3):
+        work.comment(OTHER, item.id, f"comment {n} while the notifier is down")
+    first.maintain()  # checkpoints the events log at its newest version
+    delta_log.trim(first.tables["work_item_events"].path, keep=0)  # as if a lagging reader's floor had passed
+    first.close()
+    second = open_store(data)
+    assert not second.tables["work_item_events"].has_commit(1)  # the log no longer holds those commits
+    Notifier(second, mentions).drain()
+    Notifier(second, mentions).drain()
+    assert NotificationService(second).inbox(REPORTER, {}).total == 3
