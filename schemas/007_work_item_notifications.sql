@@ -6,6 +6,7 @@ CREATE TABLE IF NOT EXISTS {catalog}.{schema}.work_item_notifications (
   item_key STRING NOT NULL COMMENT 'work_items.key at the time of the event (e.g. INC-12)',
   event_id STRING NOT NULL COMMENT 'work_item_events.event_id this notification is about',
   event_type STRING NOT NULL COMMENT 'work_item_events.event_type of that event',
+  summary STRING NOT NULL COMMENT 'What happened, in a few words: the fields an update changed, the states a move went between',
   reason STRING NOT NULL COMMENT 'assigned | mentioned | author | watching: why the recipient is told',
   created_at TIMESTAMP NOT NULL COMMENT 'When the event happened (UTC)',
   created_by STRING NOT NULL COMMENT 'Actor: identity of who did it (never the recipient)',

@@ -20,7 +20,7 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
 SCHEMAS: dict[str, Any] = {
     "Watchers": _obj({"watchers": {"type": "array", "items": STR}, "watching": BOOL}),
     "Watching": _obj({"watching": BOOL}),
-    "Notification": _obj({"id": STR, "item_id": STR, "item_key": STR, "event_type": STR, "actor": STR,
+    "Notification": _obj({"id": STR, "item_id": STR, "item_key": STR, "event_type": STR, "summary": STR, "actor": STR,
                           "reason": {"type": "string", "enum": [r.value for r in Reason]}, "created_at": STR,
                           "read": BOOL}),
     "NotificationPage": _obj({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Notification"}},

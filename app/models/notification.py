@@ -37,6 +37,7 @@ class Notification:
     item_key: str
     event_id: str
     event_type: str
+    summary: str
     reason: str
     created_at: dt.datetime
     created_by: str  # the actor (never the recipient)
@@ -48,6 +49,7 @@ class Notification:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "item_id": self.item_id, "item_key": self.item_key, "event_type": self.event_type,
+                "summary": self.summary,
                 "actor": self.created_by, "reason": self.reason, "created_at": self.created_at.isoformat(),
                 "read": self.read}
 

@@ -46,6 +46,16 @@ def _mentioned(text: str) -> set[str]:
         return set()
 
 
+def summary(event: Event) -> str:
+    """A few words on what happened: "changed title, priority", "moved from new to triaged", "commented"."""
+    payload = event.payload or {}
+    if event.event_type == EventType.UPDATED:
+        return "changed " + ", ".join(sorted(payload.get("changes") or {})).replace("_", " ")
+    if event.event_type == EventType.STATE_CHANGED:
+        return f"moved from {payload.get('from')} to {payload.get('to')}".replace("_", " ")
+    return "created it" if event.event_type == EventType.CREATED else "commented"
+
+
 def recipients(event: Event, item: WorkItem, history: list[Event], mentions: Mentions) -> dict[str, Reason]:
     """Who is told about `event` and why (strongest reason each); never the actor."""
     if event.event_type not in NOTIFYING:
@@ -135,6 +145,6 @@ class Notifier:
             history = self.store.events_for(item.id)
             for person, reason in sorted(recipients(event, item, history, self.mentions).items()):
                 rows.append(Notification(notification_id(event.event_id, person), person, item.id, item.key,
-                                         event.event_id, event.event_type, reason.value, event.created_at,
-                                         event.created_by))
+                                         event.event_id, event.event_type, summary(event), reason.value,
+                                         event.created_at, event.created_by))
         return rows

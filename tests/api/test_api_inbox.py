@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from app.core.context import services
-from tests.api.api_helpers import OTHER, REPORTER, VIEWER, Api, error_of
+from tests.api.api_helpers import OTHER, REPORTER, TRIAGER, VIEWER, Api, error_of
 
 
 def drain(app: Flask) -> None:
@@ -41,15 +41,22 @@ def test_the_inbox_lists_unread_first_and_marks_read(app: Flask, api: Api) -> No
     body = api.call("GET", "/notifications", REPORTER).get_json()
     assert (body["unread"], body["total"]) == (3, 3)
     first = body["items"][0]
-    assert set(first) == {"id", "item_id", "item_key", "event_type", "actor", "reason", "created_at", "read"}
+    assert set(first) == {"id", "item_id", "item_key", "event_type", "summary", "actor", "reason", "created_at",
+                          "read"}
     assert (first["item_key"], first["event_type"], first["actor"], first["reason"], first["read"]) == (
         item["key"], "commented", OTHER, "author", False)
-    assert api.call("GET", "/notifications", OTHER).get_json()["total"] == 1  # REPORTER's comment; never her own
+    edit = api.call("PATCH", f"/work-items/{item['id']}", TRIAGER,
+                    json={"expected_version": 1, "title": "A better title"})
+    assert edit.status_code == 200, edit.get_json()
+    drain(app)
+    assert api.call("GET", "/notifications", REPORTER).get_json()["items"][0]["summary"] == "changed title"
+    others = api.call("GET", "/notifications", OTHER).get_json()["items"]  # a commenter watches; never her own
+    assert [(n["event_type"], n["actor"]) for n in others] == [("updated", TRIAGER), ("commented", REPORTER)]
     ok = api.call("POST", "/notifications/read", REPORTER, json={"ids": [first["id"]]})
-    assert ok.status_code == 200 and ok.get_json() == {"unread": 2}
-    assert api.call("POST", "/notifications/read", REPORTER, json={"ids": [first["id"]]}).get_json() == {"unread": 2}
+    assert ok.status_code == 200 and ok.get_json() == {"unread": 3}
+    assert api.call("POST", "/notifications/read", REPORTER, json={"ids": [first["id"]]}).get_json() == {"unread": 3}
     page = api.call("GET", "/notifications?unread=1&page=1&page_size=1", REPORTER).get_json()
-    assert (len(page["items"]), page["total"], page["unread"]) == (1, 2, 2)
+    assert (len(page["items"]), page["total"], page["unread"]) == (1, 3, 3)
     assert api.call("GET", "/notifications", REPORTER).get_json()["items"][-1]["read"] is True
     assert api.call("POST", "/notifications/read", REPORTER, json={"all": True}).get_json() == {"unread": 0}
 

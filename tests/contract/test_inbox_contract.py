@@ -20,8 +20,8 @@ ANN, BOB = "ann@example.com", "bob@example.com"
 
 def note(item: Any, user: str, minutes: int, reason: str = "watching") -> Notification:
     event_id = new_id()
-    return Notification(notification_id(event_id, user), user, item.id, item.key, event_id, "commented", reason,
-                        T0 + dt.timedelta(minutes=minutes), ANN)
+    return Notification(notification_id(event_id, user), user, item.id, item.key, event_id, "commented",
+                        "commented", reason, T0 + dt.timedelta(minutes=minutes), ANN)
 
 
 def test_a_watch_event_is_numbered_stamped_and_kept_in_the_history(store: Any) -> None:

@@ -67,6 +67,7 @@ def test_each_watcher_is_told_once_with_the_strongest_reason_and_never_the_actor
     assert notifier.drain() > 0
     assert notifier.drain() == 0  # nothing twice
     assert reasons(inbox, OTHER) == [("updated", "assigned"), ("commented", "assigned")]
+    assert [n.summary for n in inbox.inbox(OTHER, {}).items] == ["commented", "changed assignee"]
     assert reasons(inbox, WATCHER) == [("updated", "watching"), ("commented", "mentioned")]
     assert reasons(inbox, REPORTER) == [("updated", "author"), ("commented", "mentioned")]
     assert inbox.inbox(TRIAGER, {}).total == 0  # the actor of every event here
