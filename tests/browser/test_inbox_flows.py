@@ -62,6 +62,7 @@ def test_the_watch_toggle_swaps_in_place(new_context, inbox_app):
     page.locator("#watch-toggle").click()
     expect(page.locator("#watch-toggle")).to_have_text("Unwatch")
     expect(page.locator("#watchers")).to_contain_text(ALICE.id)
+    shot(page, "detail-watchers")
     page.locator("#watch-toggle").click()
     expect(page.locator("#watch-toggle")).to_have_text("Watch")
     expect(page.locator("#watchers-heading")).to_have_text("Watchers (1)")
