@@ -1,8 +1,6 @@
-"""The embedded store's inbox: work_item_notifications and work_item_notifier_cursor as Delta tables, the
-events feed the notifier reads, and watch events.
+"""The embedded store's inbox: work_item_notifications and work_item_notifier_cursor as Delta tables, and
+watch events (the events feed the notifier reads is in notification_feed.py).
 
-The feed's position is the events table's Delta version: `events_after` reads what the commits after it
-appended (straight from the log, or the change data feed), exactly the rows other processes' followers fold.
 Writers of the two inbox tables (the notifier's fan-out, mark-read) hold `.notifications.lock`, so they never
 race each other across processes; a compaction that races them makes the commit fail, and it is re-run.
 Notifications are inserted by id only where missing (`insert_missing`), so a batch written twice (a crash
@@ -19,42 +17,25 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from deltalake.exceptions import CommitFailedError
 
 from app.models import Event
 from app.models.notification import PROCESS, Inbox, Notification
 from app.store.delta_tables import DeltaTableHandle, read_table
-from app.store.event_checks import BadEvent, decode
-from app.store.event_registry import EventRow, kind_of
 from app.store.group_commit import BatchContext
 from app.store.intents import FileLock
+from app.store.notification_feed import NOTIFIER, DeltaEventsFeed
 from app.store.notification_memory import InboxIndex
 
 if TYPE_CHECKING:
     from app.store.delta_store import DeltaStore
 
 log = logging.getLogger(__name__)
-NOTIFICATIONS, CURSOR, EVENTS = "work_item_notifications", "work_item_notifier_cursor", "work_item_events"
-NOTIFIER = "inbox"
+NOTIFICATIONS, CURSOR = "work_item_notifications", "work_item_notifier_cursor"
 COMMIT_TRIES = 5
-REPLAY_MARGIN = dt.timedelta(minutes=1)
 
 
-def _events(rows: list[tuple[Any, ...]]) -> list[Event]:
-    out = []
-    for values in rows:
-        row = EventRow._make(values)
-        try:
-            kind_of(row)
-            out.append(Event(*row[:4], decode(row), *row[5:]))
-        except BadEvent:
-            continue  # quarantined by the read model; nobody is told about a row nobody can see
-    return out
-
-
-class DeltaInbox:
+class DeltaInbox(DeltaEventsFeed):
     """Mixed into DeltaStore: NotificationStore, append_event and close hooks."""
 
     def _inbox_state(self: DeltaStore) -> tuple[InboxIndex, FileLock]:
@@ -85,44 +66,6 @@ class DeltaInbox:
             return numbered, lambda: numbered
 
         return self._writes.run(event.item_id, build)
-
-    # ---- the feed ---------------------------------------------------------------------------
-    def events_after(self: DeltaStore, position: str | None) -> tuple[list[Event], str]:
-        handle = self.tables[EVENTS]
-        if position is None:
-            return [], str(handle.refresh().version())
-        start = int(position)
-        if not handle.has_commit(start + 1):
-            if handle.has_commit(start) or handle.refresh().version() <= start:
-                return [], position  # two stats: nothing new
-            log.warning("events after version %s are no longer in the log; replaying by time", start)
-            return self._replay_since_cursor()  # the log was trimmed past the cursor while no notifier ran
-        found = handle.appended_since(start)
-        try:
-            rows, end = found[:2] if found is not None else handle.changes_since(start)
-        except Exception:  # the log was trimmed past the cursor (the notifier was down through a maintenance)
-            log.warning("events after version %s are no longer in the log; replaying by time", start)
-            return self._replay_since_cursor()
-        return _events(rows), str(end)
-
-    def _replay_since_cursor(self: DeltaStore) -> tuple[list[Event], str]:
-        """Every event created since the cursor last moved (minus a minute for clock skew between processes),
-        from the table itself; the ids of notifications already stored make re-reading some harmless."""
-        cursor = read_table(self.tables[CURSOR].refresh()).to_pylist()
-        moved = max((r["created_at"] for r in cursor if r["name"] == NOTIFIER), default=None)
-        handle = self.tables[EVENTS]
-        table = handle.refresh()
-        since = None if moved is None else pa.scalar(moved - REPLAY_MARGIN, handle.schema.field("created_at").type)
-        where = None if since is None else pc.field("created_at") >= since
-        order = [("created_at", "ascending"), ("seq", "ascending")]
-        rows = read_table(table, handle.schema.names, where).sort_by(order)
-        return _events([tuple(r.values()) for r in rows.to_pylist()]), str(table.version())
-
-    def notifier_position(self: DeltaStore) -> str | None:
-        table = read_table(self.tables[CURSOR].refresh())
-        positions = [p for n, p in zip(table["name"].to_pylist(), table["position"].to_pylist(), strict=True)
-                     if n == NOTIFIER]
-        return positions[-1] if positions else None
 
     # ---- writes -----------------------------------------------------------------------------
     def save_notifications(self: DeltaStore, rows: list[Notification], position: str) -> None:
