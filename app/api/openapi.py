@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api import bp
+from app.api import bp, inbox_openapi
 from app.core.context import services
 from app.models import ItemType, Priority, Severity
 from app.services.state_machines import all_states
@@ -207,6 +207,8 @@ PATHS = {
         "get": _op("Audit events, oldest first", "200", "EventList", READ),
     },
 }
+PATHS.update(inbox_openapi.paths(_op, _query))  # watchers and notifications (app/api/inbox_openapi.py)
+
 
 def build_document(platforms: list[str]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for this app's settings."""
@@ -218,7 +220,7 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
         "paths": PATHS,
-        "components": {"schemas": schemas(platforms),
+        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 
