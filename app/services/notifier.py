@@ -34,6 +34,16 @@ POLL_SECONDS = 1.0
 MAX_BATCHES = 50  # feed reads per drain before the thread lets others in
 
 
+def summary(event: Event) -> str:
+    """A few words on what happened: "changed title, priority", "moved from new to triaged", "commented"."""
+    payload = event.payload or {}
+    if event.event_type == EventType.UPDATED:
+        return "changed " + ", ".join(sorted(payload.get("changes") or {})).replace("_", " ")
+    if event.event_type == EventType.STATE_CHANGED:
+        return f"moved from {payload.get('from')} to {payload.get('to')}".replace("_", " ")
+    return "created it" if event.event_type == EventType.CREATED else "commented"
+
+
 def recipients(event: Event, item: WorkItem, history: list[Event], mentions: Mentions) -> dict[str, Reason]:
     """Who is told about `event` and why (strongest reason each); never the actor."""
     if event.event_type not in NOTIFYING:
