@@ -22,7 +22,9 @@ FILTER_KEYS = ("view", "q", "type", "state", "platform", "assignee", "reported",
                "page_size", "page")
 ACTIVE_FILTERS = ("q", "type", "state", "platform", "assignee", "reported", "assigned", "voted")  # "Filters (n)"
 SORTS = (("-created_at", "Newest first"), ("created_at", "Oldest first"), ("-updated_at", "Recently updated"),
-         ("-votes", "Most votes"), ("-priority", "Highest priority"), ("triage", "Triage order"))
+         ("updated_at", "Least recently updated"), ("-votes", "Most votes"), ("votes", "Fewest votes"),
+         ("-priority", "Highest priority"), ("priority", "Lowest priority"), ("triage", "Triage order"))
+# every direction a column header can ask for has its choice here, so the form always shows the sort in use
 PAGE_SIZES = (10, 25, 50, 100)
 bp.add_app_template_filter(relative, "ago")  # "3 h ago" from (moment, now): app/web/times.py
 
@@ -81,13 +83,14 @@ def _history_headers(params: dict[str, str]) -> dict[str, str]:
 
 def _stale_filters(args: Any, params: dict[str, str]) -> tuple[str, ...]:
     """Filter fields outside #results that a fragment answer must replace (out of band): after a link (a
-    column header) the sort choice; after the type changed, the state choices (the form says which type
-    its state choices were built for). A field the user is working in is left alone."""
+    column header) the sort choice; after the type changed, or while the state field shows an error, the
+    state choices (the form says which type they were built for). Fields with nothing new are left alone."""
     if not wants_fragment():
         return ()
     if "states_for" not in args:
         return ("sort",)
-    return ("state",) if args.get("states_for", "") != params.get("type", "") else ()
+    stale = args.get("states_for", "") != params.get("type", "") or bool(args.get("state_error"))
+    return ("state",) if stale else ()
 
 
 @bp.app_context_processor

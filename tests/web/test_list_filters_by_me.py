@@ -95,6 +95,10 @@ def test_changing_the_type_swaps_the_state_choices_out_of_band(client: Client) -
     assert 'id="state-filter"' not in same  # the state select is left alone while someone uses it
     wrong = client.get("/work-items?type=improvement&state=closed&states_for=", headers=HTMX)
     assert wrong.status_code == 422 and 'id="state-error"' in wrong.get_data(as_text=True)
+    assert 'name="state_error" value="1"' in wrong.get_data(as_text=True)
+    fixed = client.get("/work-items?type=improvement&state=done&states_for=improvement&state_error=1", headers=HTMX)
+    assert 'id="state-filter"' in fixed.get_data(as_text=True)  # swapped again: the error is gone
+    assert 'id="state-error"' not in fixed.get_data(as_text=True)
 
 
 def test_the_filter_button_counts_the_filters_in_use(client: Client) -> None:
