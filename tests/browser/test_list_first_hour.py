@@ -4,10 +4,15 @@ state choices that follow the type, sortable headers, the live result count and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot, sign_in
+from app.core.context import services
+from app.models import Actor, Role
+from tests.browser.conftest import browser_app, serve, shot, sign_in
+from tests.fixtures import close_app
 
 ROW_HEIGHTS = "[...document.querySelectorAll('[data-row]')].map(r => r.getBoundingClientRect().height)"
 
@@ -103,3 +108,40 @@ def test_times_are_relative_with_the_local_time_on_hover(new_context):
     stamp = page.locator(".meta time[data-relative]").first
     expect(stamp).to_have_text(re.compile(r"^(just now|\d+ min ago)$"))
     expect(stamp).to_have_attribute("title", re.compile(r"GMT\+9"))
+
+
+LINES_OF = """sel => [...document.querySelectorAll(sel)].map(el => [el.title, [...el.querySelectorAll('span')]
+  .map(n => { const r = document.createRange(); r.selectNodeContents(n);
+  return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })])"""
+
+
+@pytest.fixture()
+def long_email_item(tmp_path) -> Iterator[tuple[str, str]]:
+    """An app of its own with one item whose author and assignee have long addresses: (base URL, item id)."""
+    app = browser_app(tmp_path)
+    author = Actor("platform-team-lead@example.com", Role.REPORTER)
+    item = services(app).work_items.create(author, {
+        "item_type": "incident", "title": "Disk full", "severity": "sev2", "platform": "jobs",
+        "assignee": "someone.with.a.long.name@example.com"})
+    try:
+        for url in serve(app):
+            yield url, item.id
+    finally:
+        close_app(app)
+
+
+def test_emails_never_break_inside_a_word_on_a_phone(browser, long_email_item):
+    base, item_id = long_email_item
+    context = browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(f"/work-items/{item_id}")
+        emails = page.evaluate(LINES_OF, ".meta .email")
+        assert [title for title, _ in emails] == ["platform-team-lead@example.com",
+                                                  "someone.with.a.long.name@example.com",
+                                                  "platform-team-lead@example.com"]  # in full on hover
+        assert all(lines == [1, 1] for _, lines in emails), emails  # each part on one line: a break only at @
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        shot(page, "phone-detail-emails")
+    finally:
+        context.close()

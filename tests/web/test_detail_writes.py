@@ -86,7 +86,8 @@ def test_triager_edit_of_priority_and_assignee(client, make_item):
     response = post(client, f"/work-items/{item.id}/edit",
                     {"expected_version": 1, "priority": "p1", "assignee": "carol@example.com"}, htmx=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Assignee</dt><dd>carol@example.com" in html
+    assert response.status_code == 200 and ('Assignee</dt><dd><span class="email" title="carol@example.com">'
+                                               '<span>carol</span><wbr><span>@example.com</span>') in html
     assert "priority from p3 to p1" in html and "assignee from (none) to carol@example.com" in html
     bad = post(client, f"/work-items/{item.id}/edit", {"expected_version": 2, "assignee": "not-an-email"}, htmx=True)
     assert bad.status_code == 422
