@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from app.core.context import current_actor, services
 from app.models import ItemType, Page
@@ -96,7 +96,17 @@ def _stale_filters(args: Any, params: dict[str, str]) -> tuple[str, ...]:
 @bp.app_context_processor
 def _navigation() -> dict[str, Any]:
     """`nav_counts()` for the layout: the caller's open items assigned to and reported by them."""
-    return {"nav_counts": lambda: services().work_items.my_counts(current_actor())}
+    return {"nav_counts": _nav_counts}
+
+
+def _nav_counts() -> dict[str, int] | None:
+    """The counts, or none when they cannot be read: the navigation is a convenience, and a failing read
+    must not turn a page (or the error page explaining that very failure) into a 500."""
+    try:
+        return services().work_items.my_counts(current_actor())
+    except Exception:  # noqa: BLE001 - any store failure; logged, the page is served without the counts
+        current_app.logger.warning("navigation counts unavailable", exc_info=True)
+        return None
 
 
 @bp.get("/")

@@ -115,3 +115,12 @@ def test_list_errors_name_labels_not_raw_ids(client: Client) -> None:
     results = html.split('<section id="results"')[1].split("</section>")[0]
     assert "created_at" not in results and "_" not in results.split('role="alert"')[1]
     assert "Unknown state &#39;open&#39;. Choose New, Triaged, Investigating" in html
+
+
+def test_a_failing_count_never_takes_the_page_down(app: Flask, client: Client, monkeypatch) -> None:
+    def broken(actor: object) -> None:
+        raise OSError("store unreachable")
+
+    monkeypatch.setattr(services(app).work_items, "my_counts", broken)
+    page = client.get("/status")
+    assert page.status_code == 200 and "data-my=" not in page.get_data(as_text=True)
