@@ -104,6 +104,9 @@ def test_times_are_relative_with_the_local_time_on_hover(new_context):
     first = page.locator("[data-row] time[data-relative]").first
     expect(first).to_have_text(re.compile(r"^(just now|\d+ min ago)$"))
     expect(first).to_have_attribute("title", re.compile(r"GMT\+9"))  # the reader's zone, not UTC
+    page.select_option("#type", "improvement")  # rows swapped in by htmx are upgraded too
+    page.wait_for_url(re.compile(r"type=improvement"))
+    expect(page.locator("[data-row] time[data-relative]").first).to_have_attribute("title", re.compile(r"GMT\+9"))
     page.locator(".row-link").first.click()
     stamp = page.locator(".meta time[data-relative]").first
     expect(stamp).to_have_text(re.compile(r"^(just now|\d+ min ago)$"))
