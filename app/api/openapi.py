@@ -154,11 +154,15 @@ def _any_of_states() -> dict[str, Any]:
 PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100_000}, {"type": "string", "maxLength": 0}]}
 FILTER = {"type": "string", "pattern": _stripped(0, 200)["pattern"]}  # a filter value: at most 200 characters
 SEARCH = {"type": "string", "pattern": f"^{ANY}*$"}  # search text is cut to 200 characters
+ME_FLAG = {"type": "string", "enum": ["", "0", "1", "false", "true"],  # reported/assigned: by or to the caller
+           "description": "1: only items the caller reported (`reported`) or is assigned (`assigned`); "
+                          "the caller must be signed in (422 otherwise)"}
 SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
 LIST_PARAMS = [
     _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
     _query("state", _any_of_states()),
     _query("platform", FILTER), _query("assignee", FILTER), _query("author", FILTER), _query("q", SEARCH),
+    _query("reported", ME_FLAG), _query("assigned", ME_FLAG),
     _query("sort", {"type": "string", "enum": ["", *SORTS]}),
     _query("page", PAGE_NUMBER),
     _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),
