@@ -133,3 +133,11 @@ def test_a_file_that_is_not_built_keeps_its_plain_url(app: Flask, caplog: pytest
         url = render_template_string("{{ asset_url('vendor/not-built.js') }}")
     assert url == "/static/vendor/not-built.js"
     assert "vendor/not-built.js is missing (run `make assets`)" in caplog.text
+
+
+def test_no_template_links_a_static_file_without_asset_url() -> None:
+    """A static link built with url_for('static', ...) would have no hash: revalidated on every page again."""
+    plain = re.compile(r"""(?:url_for|app_url)\(\s*["']static["']""")
+    offenders = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "templates").rglob("*.html"))
+                 if plain.search(path.read_text())]
+    assert not offenders, f"use asset_url('path/in/static') in: {offenders}"
