@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.core.context import services
 from app.services.markdown import render_markdown
+from app.web.assets import init_assets
 from app.web.errors import init_error_handlers
 from app.web.fragment_cache import init_fragment_cache
 from app.web.links import app_url, under_mount
@@ -35,5 +36,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["app_url"] = app_url  # absolute links in embeds, mount point and PUBLIC_URL included
     app.jinja_env.globals.setdefault("auth_mode", auth_mode)
+    init_assets(app)  # asset_url(): content-hashed static URLs, cached for a year
     init_fragment_cache(app)
     init_error_handlers(app)
