@@ -20,6 +20,9 @@ from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
+from app.services.webhook_delivery import Dispatcher
+from app.services.webhook_settings import WebhookSettings
+from app.services.webhooks import WebhookService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -38,6 +41,7 @@ class Services:
     tokens: TokenService
     roles: RoleMap
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
+    webhooks: WebhookService
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -50,7 +54,18 @@ def build_services(config: Config, store: Store) -> Services:
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
-                    sessions=sessions, store=store)
+                    sessions=sessions, webhooks=_webhooks(config, store), store=store)
+
+
+def _webhooks(config: Config, store: Store) -> WebhookService:
+    """The webhook service, and the dispatcher thread unless WEBHOOK_DISPATCH=0; closing the store stops it."""
+    settings = WebhookSettings.read(config.values)
+    hooks = store.webhooks  # type: ignore[attr-defined]
+    if settings.dispatch:
+        dispatcher = Dispatcher(store, settings, config["PUBLIC_URL"] or "http://localhost")
+        hooks.on_close.append(dispatcher.stop)
+        dispatcher.start()
+    return WebhookService(hooks, settings, config.platforms)
 
 
 def services(app: Flask | None = None) -> Services:

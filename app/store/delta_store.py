@@ -33,6 +33,7 @@ from app.store.intents import FileLock, IntentLog
 from app.store.maintenance import Maintainer
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
+from app.store.webhook_delta import DeltaWebhooks, recent_events
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class DeltaStore:
         self._writes = WritePath(self.model, self.tables[EVENTS], self._lock, self._cursor, self._intents,
                                  self._projector)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
+        self.webhooks = DeltaWebhooks(self.root, self._events_since)  # WebhookStore (webhook_delta.py)
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
@@ -140,6 +142,10 @@ class DeltaStore:
     def events_for(self, item_id: str, after_version: int = 0) -> list[Event]:
         self._fresh()
         return self.model.events_for(item_id, after_version)
+
+    def _events_since(self, since: Any, limit: int) -> list[Event]:
+        self._fresh()
+        return recent_events(self.model, since, limit)
 
     def data_version(self) -> str:
         self._fresh()
@@ -243,6 +249,7 @@ class DeltaStore:
 
     def close(self) -> None:
         """Stop following, finish pending projections and release file handles."""
+        self.webhooks.close()
         self._closed.set()
         for thread in (self._follower, self._maintainer_thread):
             if thread is not threading.current_thread():

@@ -25,6 +25,7 @@ from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_err
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
+from app.store.sql_webhooks import SqlWebhooks
 from app.store.sql_writes import ItemWrites
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class SqlStore(ItemWrites):
         self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
         self.quarantined_rows: dict[str, QuarantinedRow] = {}  # event rows met that cannot be shown
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
+        self.webhooks = SqlWebhooks(self)  # WebhookStore (sql_webhooks.py)
         if recover:
             try:
                 reconcile(self)
@@ -168,6 +170,7 @@ class SqlStore(ItemWrites):
             self.reconciler.dirty.set()
 
     def close(self) -> None:
+        self.webhooks.close()
         if self.reconciler:
             self.reconciler.stop()
         self.pool.close()
