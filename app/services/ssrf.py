@@ -50,9 +50,9 @@ def refused_reason(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     checks = (("loopback", ip.is_loopback), ("link-local", ip.is_link_local), ("unspecified", ip.is_unspecified),
-              ("multicast", ip.is_multicast), ("private", ip.is_private),
+              ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
               ("shared (carrier-grade NAT)", ip in ipaddress.ip_network("100.64.0.0/10")),
-              ("reserved", ip.is_reserved), ("not globally routable", not ip.is_global))
+              ("private", ip.is_private), ("not globally routable", not ip.is_global))
     return next((f"{name} address {ip}" for name, hit in checks if hit), None)
 
 
