@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS {catalog}.{schema}.webhook_deliveries (
   next_attempt_at TIMESTAMP COMMENT 'When the next attempt is due (UTC); null once delivered or failed',
   last_error STRING COMMENT 'Why the last attempt failed (timeout, refused, HTTP 500, first 1 KB of the body)',
   created_at TIMESTAMP NOT NULL COMMENT 'When the delivery was queued (UTC)',
+  created_by STRING NOT NULL COMMENT 'Dispatcher process that queued it (host-pid-random)',
   updated_at TIMESTAMP NOT NULL COMMENT 'When the row last changed (UTC)'
 )
 USING DELTA

@@ -81,6 +81,7 @@ class Delivery:
     next_attempt_at: dt.datetime | None
     last_error: str | None
     created_at: dt.datetime
+    created_by: str
     updated_at: dt.datetime
 
     def to_row(self) -> dict[str, Any]:
@@ -110,3 +111,5 @@ class DispatchState:
     lease_until: dt.datetime | None
     cursor_at: dt.datetime | None
     version: int
+    created_at: dt.datetime | None = None
+    created_by: str | None = None

@@ -119,7 +119,7 @@ class Dispatcher:
                         event.event_type, getattr(item, "item_type", None), getattr(item, "platform", None)):
                     wanted.append(Delivery(delivery_id(hook.id, event.event_id), hook.id, event.event_id,
                                            event.item_id, event.seq, event.event_type, event.created_at, PENDING,
-                                           0, None, now, None, now, now))
+                                           0, None, now, None, now, self.owner, now))
         if wanted:
             self.hooks.add_deliveries(wanted)
 

@@ -67,11 +67,12 @@ class WebhookStatements:
             f"WHERE delivery_id = :delivery_id")
         self.deliveries_for = (f"SELECT {del_cols} FROM {deliveries} WHERE webhook_id = :id "
                                f"ORDER BY created_at DESC, event_at DESC, seq DESC LIMIT {{limit}}")
-        self.dispatch_state = (f"SELECT name, owner, lease_until, cursor_at, version FROM {dispatch} "
+        self.dispatch_state = (f"SELECT {', '.join(_columns('webhook_dispatch'))} FROM {dispatch} "
                                f"WHERE name = :name ORDER BY version DESC")
         self.add_dispatch = (f"MERGE INTO {dispatch} AS t USING (SELECT :name AS name) AS s ON t.name = s.name "
-                             f"WHEN NOT MATCHED THEN INSERT (name, owner, lease_until, cursor_at, version) "
-                             f"VALUES (s.name, NULL, NULL, NULL, 0)")
+                             f"WHEN NOT MATCHED THEN INSERT (name, owner, lease_until, cursor_at, version, created_at, "
+                             f"created_by) "
+                             f"VALUES (s.name, NULL, NULL, NULL, 0, CAST(:now AS TIMESTAMP), :owner)")
         self.take_lease = (f"UPDATE {dispatch} SET owner = :owner, lease_until = CAST(:until AS TIMESTAMP), "
                            f"version = version + 1 WHERE name = :name AND version = CAST(:seen AS BIGINT)")
         self.save_cursor = (f"UPDATE {dispatch} SET cursor_at = CAST(:cursor_at AS TIMESTAMP), version = version + 1 "
@@ -141,16 +142,16 @@ class SqlWebhooks:
         rows, _ = self._store.run(self.sql.dispatch_state, {"name": DISPATCHER})
         return DispatchState(**_row(rows[0])) if rows else None
 
-    def _state(self) -> DispatchState:
+    def _state(self, owner: str, now: dt.datetime) -> DispatchState:
         state = self.dispatch_state()
         if state is None:
-            self._store.run(self.sql.add_dispatch, {"name": DISPATCHER})
+            self._store.run(self.sql.add_dispatch, {"name": DISPATCHER, "now": now, "owner": owner})
             state = self.dispatch_state()
         assert state is not None
         return state
 
     def take_lease(self, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
-        state = self._state()
+        state = self._state(owner, now)
         if state.owner not in (None, owner) and state.lease_until and state.lease_until > now:
             return False
         _, count = self._store.run(self.sql.take_lease, {"owner": owner, "until": until, "name": DISPATCHER,
@@ -158,8 +159,8 @@ class SqlWebhooks:
         return count >= 1
 
     def save_cursor(self, owner: str, cursor_at: dt.datetime) -> bool:
-        state = self._state()
-        if state.owner != owner:
+        state = self.dispatch_state()
+        if state is None or state.owner != owner:
             return False
         _, count = self._store.run(self.sql.save_cursor, {"cursor_at": cursor_at, "name": DISPATCHER, "owner": owner,
                                                           "seen": state.version}, conflict_is_zero=True)

@@ -7,6 +7,7 @@ A merge that meets a background compaction of the same table is retried on the n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -137,10 +138,9 @@ class DeltaWebhooks:
             state = self.dispatch_state()
             if state is not None and state.owner not in (None, owner) and state.lease_until and state.lease_until > now:
                 return False
-            cursor = state.cursor_at if state else None
-            version = state.version + 1 if state else 1
-            self._tables["webhook_dispatch"].upsert([{"name": DISPATCHER, "owner": owner, "lease_until": until,
-                                                      "cursor_at": cursor, "version": version}])
+            first = state or DispatchState(DISPATCHER, None, None, None, 0, now, owner)
+            row = {**dataclasses.asdict(first), "owner": owner, "lease_until": until, "version": first.version + 1}
+            self._tables["webhook_dispatch"].upsert([row])
             return True
 
     def save_cursor(self, owner: str, cursor_at: dt.datetime) -> bool:
@@ -148,9 +148,8 @@ class DeltaWebhooks:
             state = self.dispatch_state()
             if state is None or state.owner != owner:
                 return False
-            self._tables["webhook_dispatch"].upsert([{"name": DISPATCHER, "owner": owner,
-                                                      "lease_until": state.lease_until, "cursor_at": cursor_at,
-                                                      "version": state.version + 1}])
+            row = {**dataclasses.asdict(state), "cursor_at": cursor_at, "version": state.version + 1}
+            self._tables["webhook_dispatch"].upsert([row])
             return True
 
 

@@ -24,7 +24,7 @@ def webhook(at: dt.datetime = T0, **fields: Any) -> Webhook:
 def delivery(hook: Webhook, item_id: str, seq: int, at: dt.datetime) -> Delivery:
     event_id = new_id()
     return Delivery(delivery_id(hook.id, event_id), hook.id, event_id, item_id, seq, "commented", at, PENDING, 0,
-                    None, None, None, at, at)
+                    None, None, None, at, "test-dispatcher", at)
 
 
 def test_webhooks_are_listed_with_their_secret_until_deleted(store: Any) -> None:
