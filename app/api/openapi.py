@@ -208,6 +208,7 @@ PATHS = {
     },
 }
 
+
 def build_document(platforms: list[str]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for this app's settings."""
     return {
@@ -218,9 +219,14 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
         "paths": PATHS,
-        "components": {"schemas": schemas(platforms),
+        "components": {"schemas": {**schemas(platforms), **webhook_schemas(platforms)},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+from app.api.openapi_webhooks import WEBHOOK_PATHS, webhook_schemas  # noqa: E402  (it uses the helpers above)
+
+PATHS.update(WEBHOOK_PATHS)  # the admin-only webhook operations
 
 
 @bp.get("/openapi.json")
