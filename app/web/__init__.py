@@ -17,9 +17,11 @@ def register_web(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.tickets import bp as tickets_bp
+    from app.web.webhooks import bp as webhooks_bp
 
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(webhooks_bp)
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)
