@@ -6,6 +6,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 
+from app.config import ConfigError
 from app.services.ssrf import allowed_hosts
 
 # name: (default, description); README's configuration table should list them beside app/config.py's.
@@ -43,9 +44,9 @@ class WebhookSettings:
             try:
                 value = float(get(name))
             except ValueError as exc:
-                raise ValueError(f"{name}={get(name)!r} must be a number of seconds.") from exc
+                raise ConfigError(f"{name}={get(name)!r} must be a number of seconds.") from exc
             if value <= 0:
-                raise ValueError(f"{name}={get(name)!r} must be more than 0 seconds.")
+                raise ConfigError(f"{name}={get(name)!r} must be more than 0 seconds.")
             return value
 
         return cls(dispatch=get("WEBHOOK_DISPATCH").strip().lower() in ("1", "true", "yes", "on"),
