@@ -32,6 +32,7 @@ from app.services.webhook_settings import WebhookSettings
 log = logging.getLogger(__name__)
 PAGE = 1000
 DUE_BATCH = 200
+SEEN_KEPT = 100_000
 MAX_DELAY = 3600.0
 THREAD = "webhook-dispatcher"
 
@@ -45,6 +46,8 @@ class Dispatcher:
         self.settings, self.public_url, self.clock = settings, public_url, clock
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
         self._lease_until: dt.datetime | None = None
+        self._seen: dict[str, None] = {}  # event ids queued by this process (the grace window re-reads them)
+        self._seen_for: frozenset[str] = frozenset()  # ... for these webhooks; a new one sees every event again
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -110,6 +113,9 @@ class Dispatcher:
         now = self.clock()
         wanted: list[Delivery] = []
         items: dict[str, Any] = {}
+        if self._seen_for != (ids := frozenset(w.id for w in webhooks)):
+            self._seen, self._seen_for = {}, ids
+        events = [e for e in events if e.event_id not in self._seen]
         for event in events:
             if event.item_id not in items:
                 items[event.item_id] = self.store.get_item(event.item_id)
@@ -122,6 +128,9 @@ class Dispatcher:
                                            0, None, now, None, now, self.owner, now))
         if wanted:
             self.hooks.add_deliveries(wanted)
+        self._seen.update(dict.fromkeys(e.event_id for e in events))
+        while len(self._seen) > SEEN_KEPT:
+            del self._seen[next(iter(self._seen))]
 
     def _deliver_due(self, webhooks: dict[str, Webhook]) -> int:
         """Attempt the oldest pending delivery of each (webhook, item) whose attempt is due."""
