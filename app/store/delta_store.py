@@ -33,12 +33,14 @@ from app.store.intents import FileLock, IntentLog
 from app.store.maintenance import Maintainer
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
+from app.store.webhook_delta import TABLES as WEBHOOK_TABLES
 from app.store.webhook_delta import DeltaWebhooks, recent_events
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 TOKENS = "api_tokens"
+UNMAINTAINED = (TOKENS, *WEBHOOK_TABLES)  # small tables written under locks of their own
 FOLLOW_SECONDS = 1.0
 _OPEN: weakref.WeakSet[DeltaStore] = weakref.WeakSet()
 
@@ -69,7 +71,7 @@ class DeltaStore:
         self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
         self._followers = Followers(self.root / "_followers")
         self._maintainer = Maintainer(self.root, {name: DeltaTableHandle(self.root, d) for name, d in
-                                                  table_defs().items() if name != TOKENS},
+                                                  table_defs().items() if name not in UNMAINTAINED},
                                       self._lock, self._projector.lock, self._followers.oldest)
         self._cursor = EventsCursor(self.tables, self.model, self._lock)
         self._writes = WritePath(self.model, self.tables[EVENTS], self._lock, self._cursor, self._intents,
