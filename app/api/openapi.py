@@ -214,6 +214,7 @@ PATHS = {
 PATHS.update(inbox_openapi.paths(_op, _query))  # watchers and notifications (app/api/inbox_openapi.py)
 
 
+
 def build_document(platforms: list[str]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for this app's settings."""
     return {
@@ -224,9 +225,14 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
         "paths": PATHS,
-        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
+        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS, **webhook_schemas(platforms)},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+from app.api.openapi_webhooks import WEBHOOK_PATHS, webhook_schemas  # noqa: E402  (it uses the helpers above)
+
+PATHS.update(WEBHOOK_PATHS)  # the admin-only webhook operations
 
 
 @bp.get("/openapi.json")

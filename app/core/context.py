@@ -27,6 +27,9 @@ from app.services.people import PeopleDirectory
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
 from app.services.watchers import WatcherService
+from app.services.webhook_delivery import Dispatcher
+from app.services.webhook_settings import WebhookSettings
+from app.services.webhooks import WebhookService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -50,6 +53,7 @@ class Services:
     watchers: WatcherService
     notifications: NotificationService
     notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
+    webhooks: WebhookService
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -73,7 +77,18 @@ def build_services(config: Config, store: Store) -> Services:
                     tokens=TokenService(store), roles=roles, sessions=sessions,
                     people=people, live=build_live(config, work_items, store),
                     watchers=WatcherService(work_items, mentioned), notifications=NotificationService(store),
-                    notifier=notifier, store=store)
+                    notifier=notifier, webhooks=_webhooks(config, store), store=store)
+
+
+def _webhooks(config: Config, store: Store) -> WebhookService:
+    """The webhook service, and the dispatcher thread unless WEBHOOK_DISPATCH=0; closing the store stops it."""
+    settings = WebhookSettings.read(config.values)
+    hooks = store.webhooks  # type: ignore[attr-defined]
+    if settings.dispatch:
+        dispatcher = Dispatcher(store, settings, config["PUBLIC_URL"] or "http://localhost")
+        hooks.on_close.append(dispatcher.stop)
+        dispatcher.start()
+    return WebhookService(hooks, settings, config.platforms)
 
 
 def services(app: Flask | None = None) -> Services:

@@ -27,6 +27,7 @@ from app.store.sql_notifications import SqlInbox
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
+from app.store.sql_webhooks import SqlWebhooks
 from app.store.sql_writes import ItemWrites
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class SqlStore(ItemWrites, SqlInbox):
         self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
         self.quarantined_rows: dict[str, QuarantinedRow] = {}  # event rows met that cannot be shown
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
+        self.webhooks = SqlWebhooks(self)  # WebhookStore (sql_webhooks.py)
         if recover:
             try:
                 reconcile(self)
@@ -181,6 +183,7 @@ class SqlStore(ItemWrites, SqlInbox):
 
     def close(self) -> None:
         self.run_close_hooks()  # the notifier stops first (sql_notifications.py)
+        self.webhooks.close()
         if self.reconciler:
             self.reconciler.stop()
         self.pool.close()

@@ -21,11 +21,13 @@ def register_web(app: Flask) -> None:
     from app.web.people import register_people
     from app.web.stream import bp as stream_bp
     from app.web.tickets import bp as tickets_bp
+    from app.web.webhooks import bp as webhooks_bp
 
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(stream_bp)  # live pages: GET /events/stream
     register_inbox(app)
+    app.register_blueprint(webhooks_bp)
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)

@@ -4,6 +4,7 @@ against a real item and unknown ids) and checks every answer against the documen
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def item_id(api_app: Flask) -> str:
 def test_document_is_served_and_lists_every_route(api_app: Flask) -> None:
     served = api_app.test_client().get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.1")
-    api_rules = {(r.rule.removeprefix("/api/v1").replace("<item_id>", "{item_id}"), m)
+    api_rules = {(re.sub(r"<(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1")), m)
                  for r in api_app.url_map.iter_rules() if r.rule.startswith("/api/v1/")
                  for m in r.methods - {"HEAD", "OPTIONS"} if not r.rule.endswith("openapi.json")}
     assert api_rules == set(OPERATIONS)
