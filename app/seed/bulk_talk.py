@@ -58,7 +58,8 @@ class Talk:
         """(author, body) of a comment written now."""
         rng, people = self.rng, self.people
         stage = PHASES[(item.item_type, item.state)]
-        if stage == "working" and "finding" in story and rng.random() < 0.3:
+        if stage == "working" and "finding" in story and "found" not in story and rng.random() < 0.3:
+            story["found"] = "yes"  # the finding is reported once
             return item.assignee or rng.choice(people.triagers), story["finding"]
         if stage == "opening":
             author = rng.choice((item.created_by, rng.choice(people.reporters)))

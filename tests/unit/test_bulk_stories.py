@@ -133,3 +133,6 @@ def test_comments_fit_the_moment_they_were_written(data) -> None:
                 late[stage] += 1
                 assert comment["created_at"] >= reached[(item["id"], stage)], comment["body"]
     assert late["done"] > 100 and late["refused"] > 10
+    findings = {case[1] for cases in CASES.values() for case in cases}
+    told = collections.Counter((c["item_id"], c["body"]) for c in comments if c["body"] in findings)
+    assert told and max(told.values()) == 1  # what the investigation found is said once per item
