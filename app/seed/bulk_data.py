@@ -5,6 +5,8 @@ generated times after its creation; events are numbered 1..n per item and carry 
 at that point, so folding the events gives exactly the rows written (what the read model does).
 The event total is met exactly: created and commented events first, then transitions, updates and
 vote/unvote pairs, then voted events for as many votes as the budget allows, then extra updates.
+What the items say and when things happen reads like a real queue: bulk_stories (titles, fields),
+bulk_plan (how many events, the workflow steps and their pace), bulk_talk (notes, comments, updates).
 """
 
 from __future__ import annotations
