@@ -79,9 +79,13 @@ class History:
             actions.append((min(end, walk[0][0] + rng.randint(2, 90) * MINUTE_US), 0, "change", None))
             updates -= 1
         actions += [(low + int(rand() * busy), 0, "change", None) for _ in range(updates)]
-        settled = next((at for at, step in walk if PHASES[(item.item_type, step.to_state)] in SETTLED), low + busy)
-        work, after = max(1, settled - low), max(1, low + busy - settled)
-        actions += [(low + int(rand() * work) if rand() < 0.8 else settled + int(rand() * after), 1, "comment",
+        settled = next((at for at, step in walk if PHASES[(item.item_type, step.to_state)] in SETTLED), None)
+        if settled is None or low + busy - settled < DAY_US // 24:  # still worked on (or settled at the very end)
+            settled, after = low + busy, 0.0
+        else:  # most while it was worked on, a few once it is settled
+            after = 0.2
+        work, rest = settled - low, low + busy - settled
+        actions += [(low + int(rand() * work) if rand() >= after else settled + int(rand() * rest), 1, "comment",
                      evented) for evented in plan.comments[index]]
         span = min(end, low + (180 if item.item_type == "improvement" else 21) * DAY_US) - low
         chosen = rng.sample(range(len(self.people.voters)), plan.votes[index] + plan.pairs[index])

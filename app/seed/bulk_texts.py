@@ -78,11 +78,19 @@ NOTES = {
 }
 
 
+FIXED = {"P": "the platform", "x": "the service", "other": "another team", "title": "",
+         "impact": "some teams affected"}
+
+
 def fill(rng: random.Random, template: str, **known: str) -> str:
-    """The template with its placeholders filled from `known` or at random, starting with a capital."""
-    values = {"team": rng.choice(TEAMS), "n": str(rng.randint(2, 45)), "hour": f"{rng.randint(0, 23):02d}",
-              "P": "the platform", "x": "the service", "other": "another team", "title": "",
-              "impact": "some teams affected"}
-    values.update(known)
+    """The template with its placeholders filled from `known` or at random, starting with a capital.
+    Random values are drawn only for placeholders the template has (this runs for every generated text)."""
+    values = {**FIXED, **known}
+    if "{team}" in template and "team" not in known:
+        values["team"] = rng.choice(TEAMS)
+    if "{n}" in template and "n" not in known:
+        values["n"] = str(rng.randint(2, 45))
+    if "{hour}" in template and "hour" not in known:
+        values["hour"] = f"{rng.randint(0, 23):02d}"
     text = template.format(**values)
     return text[:1].upper() + text[1:]
