@@ -18,6 +18,8 @@ from app.core.sessions import SessionGenerations
 from app.models import Actor
 from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
+from app.services.mailer import Mailer, start_mailer
+from app.services.mailer_settings import SettingsService
 from app.services.notifications import NotificationService
 from app.services.notifier import Notifier, _mentioned
 from app.services.portal import PortalService
@@ -45,6 +47,8 @@ class Services:
     notifications: NotificationService
     notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
+    settings: SettingsService  # /settings: the caller's mail preference
+    mailer: Mailer | None = None  # mails notifications in its own thread when SMTP_URL is set (else None)
 
 
 def build_services(config: Config, store: Store) -> Services:
@@ -55,11 +59,13 @@ def build_services(config: Config, store: Store) -> Services:
     sessions = SessionGenerations(config.data_dir / SESSIONS_FILE) if config.auth_mode == "dev" else None
     notifier = Notifier(store)
     notifier.start()
+    mailer = start_mailer(config, store)
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"]),
                     sessions=sessions, watchers=WatcherService(work_items, _mentioned),
-                    notifications=NotificationService(store), notifier=notifier, store=store)
+                    notifications=NotificationService(store), notifier=notifier, store=store,
+                    settings=SettingsService(store, mailer is not None), mailer=mailer)
 
 
 def services(app: Flask | None = None) -> Services:

@@ -17,11 +17,13 @@ def register_web(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.inbox import register_inbox
+    from app.web.settings import bp as settings_bp
     from app.web.tickets import bp as tickets_bp
 
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
     register_inbox(app)
+    app.register_blueprint(settings_bp)
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)
