@@ -87,6 +87,8 @@ class Mailer:
         self.owner = owner or f"{MAIL_PROCESS}#{next(_MAILERS)}"
         self._failures = 0
         self._retry_at = 0.0
+        self._started: dt.datetime | None = None  # when mailing first ran (from the lease row)
+        self._held_at: float | None = None  # when this mailer last took or renewed the lease
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -104,6 +106,8 @@ class Mailer:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
+        if self._held_at is None:
+            return
         try:
             self.store.release_mail_lease(self.owner, utcnow())
         except Exception:
@@ -118,23 +122,17 @@ class Mailer:
             self._stop.wait(self.settings.poll)
 
     def run_once(self) -> int:
-        """Mail every group that is due; returns the mails sent. Stops at the first SMTP failure (backoff)."""
-        if monotonic() < self._retry_at:
+        """Mail every group that is due; returns the mails sent. Stops at the first SMTP failure (backoff).
+        The lease is only written when there is mail to send (and then at most every third of its term), so an
+        idle deployment adds no commits."""
+        if monotonic() < self._retry_at or (self._started is None and not self._hold()):
             return 0
-        now = utcnow()
-        started = self.store.take_mail_lease(self.owner, now, self.settings.lease)
-        if started is None:
-            return 0  # another process mails
-        pending, last = self.store.mail_pending(max(started, now - HORIZON))
-        window = dt.timedelta(seconds=self.settings.window)
-        sent, renewed = 0, monotonic()
-        for (user, item_id), notes in due_groups(pending, last, now, window):
-            if self._stop.is_set():
+        if not self._due() or not self._hold():
+            return 0
+        sent = 0
+        for (user, item_id), notes in self._due():  # read again under the lease: a former holder may have sent
+            if self._stop.is_set() or not self._hold():
                 break
-            if monotonic() - renewed > self.settings.lease.total_seconds() / 3:
-                if self.store.take_mail_lease(self.owner, utcnow(), self.settings.lease) is None:
-                    break  # lost the lease while working: the new holder goes on
-                renewed = monotonic()
             try:
                 sent += self._deliver(user, item_id, notes)
             except FAILURES as exc:
@@ -142,6 +140,22 @@ class Mailer:
                 return sent
         self._failures = 0
         return sent
+
+    def _due(self) -> list[Group]:
+        now = utcnow()
+        assert self._started is not None
+        pending, last = self.store.mail_pending(max(self._started, now - HORIZON))
+        return due_groups(pending, last, now, dt.timedelta(seconds=self.settings.window))
+
+    def _hold(self) -> bool:
+        """Whether this mailer holds the lease, renewing it when a third of its term has passed."""
+        term = self.settings.lease
+        if self._held_at is not None and monotonic() - self._held_at < term.total_seconds() / 3:
+            return True
+        started = self.store.take_mail_lease(self.owner, utcnow(), term)
+        self._held_at = None if started is None else monotonic()
+        self._started = started or self._started
+        return started is not None
 
     def _deliver(self, user: str, item_id: str, notes: list[Notification]) -> int:
         """Mail one group (or log it skipped); the log row is written only after the server took the mail."""
