@@ -23,6 +23,8 @@ from app.models.notification import Notification
 from app.services.excerpts import plain_excerpt
 
 SUBJECT_TITLE = 80  # characters of the title in the subject
+WHY = {"assigned": "it is assigned to you", "mentioned": "you were mentioned on it", "author": "you filed it",
+       "watching": "you watch it"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,24 +95,31 @@ def build_mail(ctx: MailContext, recipient: str, item: WorkItem, notes: list[Not
     message["References"] = thread
     message["List-Unsubscribe"] = f"<{settings}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(_text(item, lines, link, settings))
-    message.add_alternative(_html(item, lines, link, settings), subtype="html")
+    why = _why(notes)
+    message.set_content(_text(item, lines, link, settings, why))
+    message.add_alternative(_html(item, lines, link, settings, why), subtype="html")
     return message
+
+
+def _why(notes: list[Notification]) -> str:
+    """Why the person is told, the strongest reason of the mail's notifications (WHY is strongest first)."""
+    known = [n.reason for n in notes if n.reason in WHY]
+    return WHY[min(known, key=list(WHY).index)] if known else WHY["watching"]
 
 
 def _heading(item: WorkItem, lines: list[str]) -> str:
     return f"{len(lines)} updates on {item.key}" if len(lines) > 1 else f"Update on {item.key}"
 
 
-def _text(item: WorkItem, lines: list[str], link: str, settings: str) -> str:
+def _text(item: WorkItem, lines: list[str], link: str, settings: str, why: str) -> str:
     body = "\n".join(f"- {line}" for line in lines)
     return (f"{_heading(item, lines)}: {item.title}\n\n{body}\n\nOpen {item.key}: {link}\n\n"
-            f"-- \nYou get this because you watch {item.key}. Turn these mails off: {settings}\n")
+            f"-- \nYou get this because {why}. Turn these mails off: {settings}\n")
 
 
-def _html(item: WorkItem, lines: list[str], link: str, settings: str) -> str:
+def _html(item: WorkItem, lines: list[str], link: str, settings: str, why: str) -> str:
     rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
     return (f"<!doctype html><html><body><h1 style=\"font-size:1.1em\">{escape(_heading(item, lines))}: "
             f"{escape(item.title)}</h1><ul>{rows}</ul><p><a href=\"{escape(link)}\">Open {escape(item.key)}</a></p>"
-            f"<hr><p style=\"color:#555\">You get this because you watch {escape(item.key)}. "
+            f"<hr><p style=\"color:#555\">You get this because {escape(why)}. "
             f"<a href=\"{escape(settings)}\">Turn these mails off</a>.</p></body></html>")
