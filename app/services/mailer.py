@@ -7,7 +7,8 @@ process once it expires), so several workers do not send the same mail. A notifi
 mail_log has its row. Pending notifications are grouped per (person, item): a group is mailed once its first
 notification is MAIL_WINDOW_SECONDS old and the last mail about that item to that person is as old, so later
 events fold into the same mail and nobody gets more than one mail per item per window. People who turned
-email off on /settings get none (their notifications are logged as skipped).
+email off on /settings get none, and a notification already read in the inbox is not mailed (both are
+logged as skipped).
 
 Delivery is at-least-once: the mail_log rows are written right after the server accepted the mail, so a
 restart never resends what was logged; a crash between the two sends that one mail again (with the same
@@ -160,15 +161,16 @@ class Mailer:
     def _deliver(self, user: str, item_id: str, notes: list[Notification]) -> int:
         """Mail one group (or log it skipped); the log row is written only after the server took the mail."""
         item = self.store.get_item(item_id)
-        if item is None or not addressable(user) or not self.store.email_enabled(user):
+        unread = [n for n in notes if not n.read]  # read in the inbox already: no need to mail it
+        if item is None or not unread or not addressable(user) or not self.store.email_enabled(user):
             self.store.record_mail([MailRecord(n.id, user, item_id, "", "skipped", utcnow(), self.owner)
                                     for n in notes])
             return 0
         events = {e.event_id: e for e in self.store.events_for(item_id)}
-        message = build_mail(self.settings.context, user, item, notes, events)
-        self.send(message)
-        ident = mail_id(self.settings.context, notes)
-        self.store.record_mail([MailRecord(n.id, user, item_id, ident, "sent", utcnow(), self.owner) for n in notes])
+        self.send(build_mail(self.settings.context, user, item, unread, events))
+        ident = mail_id(self.settings.context, unread)
+        self.store.record_mail([MailRecord(n.id, user, item_id, ident if not n.read else "",
+                                           "skipped" if n.read else "sent", utcnow(), self.owner) for n in notes])
         return 1
 
     def _back_off(self, exc: BaseException) -> None:

@@ -57,12 +57,14 @@ def test_of_two_workers_one_mails_and_the_other_takes_over_when_it_stops(two_ins
     assert sent_c == []
 
 
-def test_nobody_is_mailed_who_turned_email_off(store: Any) -> None:
+def test_nobody_is_mailed_who_turned_email_off_nor_about_what_they_already_read(store: Any) -> None:
     store.set_email_enabled(BOB, False, utcnow())
     found, sent = mailer(store)
     item = create(store)
     notify(store, item)
     notify(store, item, user="tess@example.com")
+    [seen] = notify(store, item, user="rita@example.com")
+    store.mark_read("rita@example.com", [seen.id], utcnow())  # read in the inbox within the window
     found.run_once()
     assert [m["To"] for m in sent] == ["tess@example.com"]
     assert found.run_once() == 0 and store.mail_pending(utcnow().replace(year=2000))[0] == []  # skipped is logged
