@@ -3,28 +3,25 @@ who turned email off gets nothing. Mails are captured instead of sent (the SMTP 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from email.message import EmailMessage
 from typing import Any
 
 from app.models.mail import SmtpSettings
-from app.models.notification import Notification, notification_id
-from app.services.clock import new_id, utcnow
+from app.models.notification import Notification
+from app.services.clock import utcnow
 from app.services.mail_format import MailContext
 from app.services.mailer import Mailer, MailerSettings
 from tests.contract.builders import create
-from tests.contract.test_inbox_contract import ANN, BOB
+from tests.contract.test_inbox_contract import BOB, note
 
 SETTINGS = MailerSettings(SmtpSettings("127.0.0.1", 1), MailContext.of("https://desk.example.com", ""),
                           window=0.2, poll=0.05)
 
 
 def notify(store: Any, item: Any, user: str = BOB, count: int = 1) -> list[Notification]:
-    rows = []
-    for _ in range(count):
-        event_id = new_id()
-        rows.append(Notification(notification_id(event_id, user), user, item.id, item.key, event_id, "commented",
-                                 "watching", utcnow(), ANN))
+    rows = [dataclasses.replace(note(item, user, 0), created_at=utcnow()) for _ in range(count)]
     store.save_notifications(rows, "p")
     time.sleep(SETTINGS.window + 0.05)  # the window passes
     return rows

@@ -8,6 +8,7 @@ import datetime as dt
 from app.models import Event, ItemType, WorkItem
 from app.models.notification import Notification, notification_id
 from app.services.mail_format import MailContext, build_mail
+from tests.contract.test_inbox_contract import note as inbox_note
 
 CTX = MailContext.of("https://desk.example.com/", "")
 AT = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
@@ -20,8 +21,9 @@ def item(title: str) -> WorkItem:
 
 
 def note(event_id: str, kind: str, reason: str = "watching") -> Notification:
-    return Notification(notification_id(event_id, "bob@example.com"), "bob@example.com", "item-1", "INC-12",
-                        event_id, kind, reason, AT, "alice@example.com")
+    base = inbox_note(item("Queue"), "bob@example.com", 0, reason)  # the inbox tests' builder, by field name
+    return dataclasses.replace(base, id=notification_id(event_id, "bob@example.com"), event_id=event_id,
+                               event_type=kind, created_at=AT, created_by="alice@example.com")
 
 
 def event(event_id: str, kind: str, payload: dict) -> Event:
