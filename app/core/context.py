@@ -20,6 +20,8 @@ from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
 from app.services.live import LiveService
 from app.services.live_config import build_live
+from app.services.mailer import Mailer, start_mailer
+from app.services.mailer_settings import SettingsService
 from app.services.mentions import extract as extract_mentions
 from app.services.notifications import NotificationService
 from app.services.notifier import Notifier
@@ -55,6 +57,8 @@ class Services:
     notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
     webhooks: WebhookService
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
+    settings: SettingsService  # /settings: the caller's mail preference
+    mailer: Mailer | None = None  # mails notifications in its own thread when SMTP_URL is set (else None)
 
 
 def build_services(config: Config, store: Store) -> Services:
@@ -72,12 +76,14 @@ def build_services(config: Config, store: Store) -> Services:
 
     notifier = Notifier(store, mentioned)
     notifier.start()
+    mailer = start_mailer(config, store)
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=roles, sessions=sessions,
                     people=people, live=build_live(config, work_items, store),
                     watchers=WatcherService(work_items, mentioned), notifications=NotificationService(store),
-                    notifier=notifier, webhooks=_webhooks(config, store), store=store)
+                    notifier=notifier, webhooks=_webhooks(config, store), store=store,
+                    settings=SettingsService(store, mailer is not None), mailer=mailer)
 
 
 def _webhooks(config: Config, store: Store) -> WebhookService:

@@ -31,6 +31,7 @@ from app.store.delta_writes import WritePath
 from app.store.followers import Followers
 from app.store.group_commit import BatchContext
 from app.store.intents import FileLock, IntentLog
+from app.store.mail_delta import DeltaMail
 from app.store.maintenance import Maintainer
 from app.store.notification_delta import DeltaInbox
 from app.store.projection import Projector
@@ -56,7 +57,7 @@ def _stop_following() -> None:
         store._maintainer_thread.join(timeout=60)
 
 
-class DeltaStore(DeltaInbox):
+class DeltaStore(DeltaInbox, DeltaMail):
     """Store over local Delta tables; safe for many threads and many processes on one machine."""
 
     def __init__(self, data_dir: str | Path) -> None:
@@ -274,3 +275,4 @@ class DeltaStore(DeltaInbox):
         self._followers.leave()
         self._projector.close()
         self._lock.close()
+        self.close_mail()

@@ -23,6 +23,7 @@ from app.store.base import ItemQuery, StoreConflict
 from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
+from app.store.sql_mail import SqlMail
 from app.store.sql_notifications import SqlInbox
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
@@ -36,7 +37,7 @@ ACTORS_TTL = 30.0  # seconds the people directory's actors are kept (known_actor
 RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
 
-class SqlStore(ItemWrites, SqlInbox):
+class SqlStore(ItemWrites, SqlInbox, SqlMail):
     """Store and TokenStore over a DB-API connection factory (the Databricks connector, or an emulator)."""
 
     def __init__(self, connect: Connect, catalog: str, schema: str, cache_ttl: float = 2.0,

@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.inbox import register_inbox
     from app.web.people import register_people
+    from app.web.settings import bp as settings_bp
     from app.web.stream import bp as stream_bp
     from app.web.tickets import bp as tickets_bp
     from app.web.webhooks import bp as webhooks_bp
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(stream_bp)  # live pages: GET /events/stream
     register_inbox(app)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(settings_bp)
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)
