@@ -31,11 +31,18 @@ from app.services.webhook_settings import WebhookSettings
 
 log = logging.getLogger(__name__)
 PAGE = 1000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DUE_BATCH = 200
 SEEN_KEPT = 100_000
 MAX_DELAY = 3600.0
 THREAD = "webhook-dispatcher"
 
+
+
+def events_since(store: Any, since: dt.datetime, limit: int) -> list[Event]:
+    """Up to `limit` events created at or after `since`, oldest first: the store's one time-ordered feed
+    (Store.events_after, which live pages read too), whose cursor is exclusive and in microseconds."""
+    return store.events_after((since - _EPOCH) // dt.timedelta(microseconds=1) - 1, limit)[0]
 
 class Dispatcher:
     """One process's dispatcher; `run_once` is one poll, `start`/`stop` run it in a background thread."""
@@ -99,7 +106,7 @@ class Dispatcher:
         start = state.cursor_at if state and state.cursor_at else min(w.created_at for w in webhooks)
         since, newest = start - dt.timedelta(seconds=self.settings.grace), start
         while True:
-            events = self.hooks.events_since(since, PAGE)
+            events = events_since(self.store, since, PAGE)
             self._queue_events(webhooks, events)
             if events:
                 newest = max(newest, events[-1].created_at)

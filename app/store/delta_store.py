@@ -37,7 +37,7 @@ from app.store.notification_delta import DeltaInbox
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
 from app.store.webhook_delta import TABLES as WEBHOOK_TABLES
-from app.store.webhook_delta import DeltaWebhooks, recent_events
+from app.store.webhook_delta import DeltaWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class DeltaStore(DeltaInbox, DeltaMail):
         self._writes = WritePath(self.model, self.tables[EVENTS], self._lock, self._cursor, self._intents,
                                  self._projector)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
-        self.webhooks = DeltaWebhooks(self.root, self._events_since)  # WebhookStore (webhook_delta.py)
+        self.webhooks = DeltaWebhooks(self.root)  # WebhookStore (webhook_delta.py)
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
@@ -158,10 +158,6 @@ class DeltaStore(DeltaInbox, DeltaMail):
 
     def listen(self, callback: Callable[[Event], None]) -> None:
         delta_feed.listen(self.model, callback)
-
-    def _events_since(self, since: Any, limit: int) -> list[Event]:
-        self._fresh()
-        return recent_events(self.model, since, limit)
 
     def data_version(self) -> str:
         self._fresh()

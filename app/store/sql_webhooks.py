@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from app.models import Event
 from app.models.webhook import DISPATCHER, Delivery, DispatchState, Webhook
 from app.store.ddl import table_def
-from app.store.sql_rows import readable_events, utc
+from app.store.sql_rows import utc
 
 if TYPE_CHECKING:
     from app.store.sql_store import SqlStore
@@ -54,9 +53,6 @@ class WebhookStatements:
         self.list_webhooks = f"SELECT {hook_cols} FROM {hooks} WHERE deleted_at IS NULL ORDER BY created_at, id"
         self.delete_webhook = (f"UPDATE {hooks} SET deleted_at = CAST(:at AS TIMESTAMP), deleted_by = :by "
                                f"WHERE id = :id AND deleted_at IS NULL")
-        ev = ", ".join(f"e.{c}" for c in _columns("work_item_events"))
-        self.events_since = (f"SELECT {ev} FROM {events} AS e WHERE e.created_at >= CAST(:since AS TIMESTAMP) "
-                             f"ORDER BY e.created_at, e.item_id, e.seq LIMIT {{limit}}")
         self.insert_delivery = _insert_missing(deliveries, "webhook_deliveries", "delivery_id")
         self.pending = (f"SELECT {del_cols} FROM {deliveries} WHERE status = 'pending' "
                         f"ORDER BY event_at, item_id, seq, webhook_id LIMIT {{limit}}")
@@ -105,10 +101,6 @@ class SqlWebhooks:
     def delete_webhook(self, webhook_id: str, deleted_by: str, at: dt.datetime) -> bool:
         _, count = self._store.run(self.sql.delete_webhook, {"id": webhook_id, "by": deleted_by, "at": at})
         return count >= 1
-
-    def events_since(self, since: dt.datetime, limit: int) -> list[Event]:
-        rows, _ = self._store.run(self.sql.events_since.format(limit=int(limit)), {"since": since})
-        return readable_events(rows, self._store.quarantined_rows)
 
     def add_deliveries(self, deliveries: list[Delivery]) -> int:
         known = self.delivery_ids([d.delivery_id for d in deliveries])

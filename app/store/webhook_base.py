@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from app.models import Event
 from app.models.webhook import Delivery, DispatchState, Webhook
 
 
@@ -24,10 +23,6 @@ class WebhookStore(Protocol):
 
     def delete_webhook(self, webhook_id: str, deleted_by: str, at: dt.datetime) -> bool:
         """Mark an active webhook deleted; False when there is no such active webhook."""
-        ...
-
-    def events_since(self, since: dt.datetime, limit: int) -> list[Event]:
-        """Up to `limit` events created at or after `since`, ordered by (created_at, item_id, seq)."""
         ...
 
     def add_deliveries(self, deliveries: list[Delivery]) -> int:

@@ -17,7 +17,6 @@ from typing import Any
 
 from deltalake.exceptions import CommitFailedError
 
-from app.models import Event
 from app.models.webhook import DISPATCHER, PENDING, Delivery, DispatchState, Webhook
 from app.store.ddl import table_def
 from app.store.delta_tables import DeltaTableHandle, read_table
@@ -62,12 +61,11 @@ class CachedTable:
 
 
 class DeltaWebhooks:
-    """WebhookStore over the embedded tables; `events` reads the store's events (see DeltaStore)."""
+    """WebhookStore over the embedded tables."""
 
-    def __init__(self, root: Path, events: Callable[[dt.datetime, int], list[Event]]) -> None:
+    def __init__(self, root: Path) -> None:
         self._tables = {name: CachedTable(root, name, key) for name, key in TABLES.items()}
         self._lock = FileLock(root / ".webhooks.lock")
-        self._events = events
         self.on_close: list[Callable[[], None]] = []  # the dispatcher's stop: it ends before the store does
 
     def close(self) -> None:
@@ -97,9 +95,6 @@ class DeltaWebhooks:
                 return False
             self._tables["webhooks"].upsert([{**row, "deleted_at": at, "deleted_by": deleted_by}])
             return True
-
-    def events_since(self, since: dt.datetime, limit: int) -> list[Event]:
-        return self._events(since, limit)
 
     # ---- deliveries ---------------------------------------------------------------------
     def add_deliveries(self, deliveries: list[Delivery]) -> int:
@@ -151,15 +146,3 @@ class DeltaWebhooks:
             row = {**dataclasses.asdict(state), "cursor_at": cursor_at, "version": state.version + 1}
             self._tables["webhook_dispatch"].upsert([row])
             return True
-
-
-def recent_events(model: Any, since: dt.datetime, limit: int) -> list[Event]:
-    """Up to `limit` events of the read model created at or after `since`, by (created_at, item_id, seq).
-    One scan of the folded rows (the model holds every event in memory), decoding only those picked."""
-    with model.lock:
-        rows = sorted((r for rows in model.events.values() for r in rows if r.created_at >= since),
-                      key=lambda r: (r.created_at, r.item_id, r.seq))[:limit]
-        wanted = {r.event_id for r in rows}
-        found = {e.event_id: e for item_id in {r.item_id for r in rows}
-                 for e in model.decoded_events(item_id) if e.event_id in wanted}
-    return [found[r.event_id] for r in rows if r.event_id in found]

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.models.webhook import DELIVERED, PENDING, Delivery, Webhook, delivery_id
 from app.services.clock import new_id
+from app.services.webhook_delivery import events_since
 from tests.contract.builders import T0, comment, create
 
 S = dt.timedelta(seconds=1)
@@ -72,11 +73,11 @@ def test_the_lease_is_held_by_one_owner_until_it_ends(two_instances: tuple[Any, 
     assert (state.owner, state.lease_until, state.cursor_at) == ("b", T0 + 23 * S, T0 + 2 * S)
 
 
-def test_events_since_reads_every_kind_in_time_order(store: Any) -> None:
+def test_the_dispatcher_reads_every_kind_in_time_order_from_the_stores_feed(store: Any) -> None:
     item = create(store, at=T0)
     comment(store, item, "later", at=T0 + 2 * S)
     other = create(store, at=T0 + S)
-    found = store.webhooks.events_since(T0 + S, 10)
+    found = events_since(store, T0 + S, 10)
     assert [(e.item_id, e.event_type) for e in found] == [(other.id, "created"), (item.id, "commented")]
-    assert [e.event_type for e in store.webhooks.events_since(T0, 1)] == ["created"]
+    assert [e.event_type for e in events_since(store, T0, 1)] == ["created"]
     assert found[1].payload["body"] == "later"
