@@ -12,7 +12,8 @@ BOX = 'name="email" value="1"'
 
 
 def test_settings_need_a_sign_in_and_a_csrf_token(app: Flask, anon: FlaskClient) -> None:
-    assert anon.get("/settings").status_code == 401
+    signed_out = anon.get("/settings")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"] == "/sign-in?next=/settings"
     assert post(anon, "/settings/email", {"email": "0"}).status_code == 401
     bob = sign_in(app.test_client(), BOB.id)
     assert bob.post("/settings/email", data={"email": "0"}).status_code == 400  # no CSRF token
