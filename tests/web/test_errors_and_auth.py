@@ -139,3 +139,12 @@ def test_personal_pages_send_anonymous_people_to_sign_in_and_back(tmp_path: Path
         response = client.get(page)
         assert response.status_code == 302, page
         assert response.headers["Location"] == f"/sign-in?next={page}"
+
+
+def test_admins_find_the_admin_pages_from_every_page(make_app):
+    app = make_app()
+    admin = sign_in(app.test_client(), "root@example.com")
+    page = admin.get("/work-items").get_data(as_text=True)
+    assert 'href="/admin/webhooks"' in page and 'href="/admin/quarantine"' in page
+    triager = sign_in(app.test_client(), "alice@example.com")
+    assert "/admin/webhooks" not in triager.get("/work-items").get_data(as_text=True)
