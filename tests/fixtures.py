@@ -50,7 +50,7 @@ RBAC = 'default_role = "reporter"\n[roles]\n' + "".join(f"{role} = {json.dumps(l
 T = TypeVar("T")
 CSRF_TOKEN = "test-csrf-token"
 STORE_THREADS = ("delta-follower", "delta-projector", "delta-maintainer", "deltadesk-reconciler",
-                 "webhook-dispatcher")
+                 "webhook-dispatcher", "deltadesk-notifier", "deltadesk-mailer")
 
 
 # ---- apps and their stores ------------------------------------------------------------------------------------

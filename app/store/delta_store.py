@@ -36,14 +36,13 @@ from app.store.maintenance import Maintainer
 from app.store.notification_delta import DeltaInbox
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
-from app.store.webhook_delta import TABLES as WEBHOOK_TABLES
 from app.store.webhook_delta import DeltaWebhooks
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 TOKENS = "api_tokens"
-UNMAINTAINED = (TOKENS, *WEBHOOK_TABLES)  # small tables written under locks of their own
+UNMAINTAINED = (TOKENS,)  # written under the writer lock, a handful of rows
 FOLLOW_SECONDS = 1.0
 _OPEN: weakref.WeakSet[DeltaStore] = weakref.WeakSet()
 

@@ -71,7 +71,7 @@ def test_triage_queue_rows_offer_assign_to_me_and_swap_the_row(app: Flask, clien
                                                                make_item: Callable[..., WorkItem]) -> None:
     item = make_item()
     page = client.get("/work-items?view=triage").get_data(as_text=True)
-    assert '<th scope="col">Assignee</th>' in page and f'aria-label="Assign {item.key} to me"' in page
+    assert '<th scope="col">Assignee</th>' in page and f'aria-label="Assign to me: {item.key}"' in page
     assert "Assign to me" not in client.get("/work-items").get_data(as_text=True)  # the queue only
     reporter_page = sign_in(app.test_client(), "bob@example.com").get("/work-items?view=triage")
     assert "Assign to me" not in reporter_page.get_data(as_text=True)
