@@ -51,6 +51,16 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "DATABRICKS_CLIENT_ID": ("", "Service principal client id (set by Databricks Apps)"),
     "DATABRICKS_CLIENT_SECRET": ("", "Service principal secret (set by Databricks Apps)"),
     "LOG_LEVEL": ("INFO", "Python logging level"),
+    "WEBHOOK_DISPATCH": ("1", "Run the webhook dispatcher thread in this process (0: never deliver from it)"),
+    "WEBHOOK_ALLOWED_HOSTS": ("", "Comma-separated hosts webhooks may call although they resolve to private, "
+                                  "loopback or link-local addresses"),
+    "WEBHOOK_POLL_SECONDS": ("1", "How often the dispatcher looks for new events and due retries"),
+    "WEBHOOK_RETRY_BASE_SECONDS": ("5", "First retry delay; doubled after every failed attempt (capped at 1 h)"),
+    "WEBHOOK_GIVE_UP_SECONDS": ("86400", "A delivery still failing this long after it was queued is marked failed"),
+    "WEBHOOK_LEASE_SECONDS": ("30", "How long the dispatcher lease lasts unless renewed (another process then "
+                                    "takes over)"),
+    "WEBHOOK_GRACE_SECONDS": ("60", "Events are re-read this far behind the cursor, so a write committed late "
+                                    "is still delivered"),
     "SMTP_URL": ("", "Mail notifications through this server: `smtp://host:25`, `smtp://host:587?starttls=1` or "
                  "`smtps://user:pass@host:465` (percent-encoded); unset: no mail. Needs PUBLIC_URL"),
     "SMTP_FROM": ("", "From address of notification mails (default `deltadesk@` the PUBLIC_URL host)"),

@@ -6,22 +6,11 @@ import dataclasses
 import os
 from collections.abc import Mapping
 
-from app.config import ConfigError
+from app.config import SETTINGS, ConfigError
 from app.services.ssrf import allowed_hosts
 
-# name: (default, description); README's configuration table should list them beside app/config.py's.
-WEBHOOK_SETTINGS: dict[str, tuple[str, str]] = {
-    "WEBHOOK_DISPATCH": ("1", "Run the webhook dispatcher thread in this process (0: never deliver from it)"),
-    "WEBHOOK_ALLOWED_HOSTS": ("", "Comma-separated hosts webhooks may call although they resolve to private, "
-                                  "loopback or link-local addresses"),
-    "WEBHOOK_POLL_SECONDS": ("1", "How often the dispatcher looks for new events and due retries"),
-    "WEBHOOK_RETRY_BASE_SECONDS": ("5", "First retry delay; doubled after every failed attempt (capped at 1 h)"),
-    "WEBHOOK_GIVE_UP_SECONDS": ("86400", "A delivery still failing this long after it was queued is marked failed"),
-    "WEBHOOK_LEASE_SECONDS": ("30", "How long the dispatcher lease lasts unless renewed (another process then "
-                                    "takes over)"),
-    "WEBHOOK_GRACE_SECONDS": ("60", "Events are re-read this far behind the cursor, so a write committed late "
-                                    "is still delivered"),
-}
+# The WEBHOOK_* rows of app/config.py's SETTINGS (README's configuration table lists them with the others).
+WEBHOOK_SETTINGS = {name: row for name, row in SETTINGS.items() if name.startswith("WEBHOOK_")}
 
 
 @dataclasses.dataclass(frozen=True)
