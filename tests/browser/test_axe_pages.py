@@ -24,6 +24,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from app.core.context import services
+from app.models import Actor, Role
 from tests.browser.axe_scan import THEMES, WIDTHS, blocking_violations, describe, scan_everywhere
 from tests.browser.axe_seed import change_behind_their_back, seed_pages
 from tests.browser.conftest import browser_app, serve, sign_in
@@ -38,7 +39,13 @@ USERS = {"anon": None, "bob": "bob@example.com", "root": "root@example.com"}  # 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, str]]]:
     app = browser_app(tmp_path_factory.mktemp("axe"), PLATFORMS=",".join(PLATFORMS), SECRET_KEY="axe")
-    yield app, seed_pages(services(app).work_items)
+    ids = seed_pages(services(app).work_items)
+    # bob's inbox gets a mention and an assignment to show (the notifier fans out after the commit)
+    triager = Actor("alice@example.com", Role.TRIAGER)
+    services(app).work_items.comment(triager, ids["incident"], "@bob can you check the **consumer lag**?")
+    services(app).notifier.drain()
+    assert services(app).notifications.unread_count(Actor("bob@example.com", Role.REPORTER)) >= 1
+    yield app, ids
     close_app(app)  # its store's threads must not outlive the session
 
 
@@ -111,6 +118,9 @@ PAGES: dict[str, tuple[str, str, Callable[[Page], None] | None]] = {
     "doc-code": ("anon", "/docs/embedding", None), "glossary": ("anon", "/glossary#severity", None),
     "sign-in": ("anon", "/sign-in", None), "sign-out": ("bob", "/sign-out", None),
     "quarantine": ("root", "/admin/quarantine", None), "forbidden": ("bob", "/admin/quarantine", None),
+    "webhooks": ("root", "/admin/webhooks", None), "inbox": ("bob", "/inbox", None),
+    "inbox-mentions": ("bob", "/inbox?reason=mentioned", None), "settings": ("bob", "/settings", None),
+    "people": ("root", "/people?q=a", None),
     "not-found": ("anon", "/work-items/no-such-item", None), "no-such-page": ("anon", "/no-such-page", None),
     "embed-status": ("anon", "/embed/status", None), "embed-roadmap": ("anon", "/embed/roadmap", None),
     "embed-work-items": ("anon", "/embed/work-items", None),
