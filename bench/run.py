@@ -1,7 +1,8 @@
 """`make bench`: the large store, embedded operation latencies, start-up, memory, and HTTP throughput.
 
 Prints figures and writes them to bench/results/<UTC time>.json; it never asserts timings.
-Options: --samples N (per operation), --skip-http, --http-seconds S, --small (a 5 000-item store).
+Options: --samples N (per operation), --skip-http, --http-seconds S, --small (a 5 000-item store),
+--skip-reach (the comment fan-out and inbox figures of bench/reach.py).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--http-seconds", type=int, default=5, help="per wrk run (each figure: median of 3 runs)")
     parser.add_argument("--small", action="store_true", help="5 000 items (quick check of the bench itself)")
+    parser.add_argument("--skip-reach", action="store_true", help="skip bench/reach.py (issue #13's targets)")
     args = parser.parse_args(argv)
     sizes = Sizes(5_000, 50_000, 20_000, 100_000) if args.small else Sizes()
     report: dict[str, Any] = {"machine": machine(), "sizes": sizes.__dict__}
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             from bench.http_run import run_http
 
             report["http"] = run_http(folder, PLATFORMS, args.http_seconds)
+    if not args.skip_reach:  # its own temp folders; waits for every webhook delivery (minutes, see reach.py)
+        from bench.reach import run as run_reach
+
+        report["reach"] = run_reach()
     report["machine"]["loadavg_at_end"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{report['machine']['date'].replace(':', '')}.json"

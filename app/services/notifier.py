@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 NOTIFYING = (EventType.CREATED, EventType.UPDATED, EventType.STATE_CHANGED, EventType.COMMENTED)
 POLL_SECONDS = 1.0
 MAX_BATCHES = 50  # feed reads per drain before the thread lets others in
+BACKLOG = 100  # a batch this big means a backlog (a feed page): read the next one at once. A smaller one is
+# all there was; the events committed while it was stored wait for the next poll, so a steady stream of writes
+# is fanned out one poll's worth per batch (two commits), not a batch of two commits per write or two.
 
 
 def summary(event: Event) -> str:
@@ -120,7 +123,7 @@ class Notifier:
                     self._seen.put(event.event_id, True)
                 written, position = written + len(rows), after
                 self._position = position
-                if not fresh:
+                if len(fresh) < BACKLOG:  # caught up: what came in meanwhile waits for the next poll
                     break
             return written
 
