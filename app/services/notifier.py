@@ -102,6 +102,13 @@ class Notifier:
                 log.exception("fanning out notifications failed; the cursor did not move, retrying")
             self._stop.wait(self.poll)
 
+    def start_from_now(self) -> None:
+        """Move the cursor to the feed's end without fanning anything out (bulk-loaded benchmark history)."""
+        with self._mutex:
+            _, position = self.store.feed_after(None)
+            self.store.save_notifications([], position)
+            self._position = position
+
     def drain(self) -> int:
         """Fan out every event committed after the cursor; returns the notifications written."""
         with self._mutex:

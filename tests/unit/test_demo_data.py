@@ -69,3 +69,16 @@ def test_demo_status_page_tells_one_story(seeded):
     assert troubled == {"mlflow": "degraded"}
     outages = [entry for entry in board.resolved if entry.item.severity == "sev1"]
     assert [entry.item.platform for entry in outages] == ["airflow"]
+
+
+def test_flask_seed_fills_the_demo_triagers_inbox_and_queue(app: Flask) -> None:
+    """After `make run`'s seed, alice (the demo triager) has items assigned to her and an inbox with a
+    mention and an assignment in it: the first hour shows what the inbox is for."""
+    result = app.test_cli_runner().invoke(args=["seed", "--force"])
+    assert result.exit_code == 0, result.output
+    assert "notifications for the demo users' inboxes" in result.output
+    alice = Actor("alice@example.com", Role.TRIAGER)
+    inbox = services(app).notifications.inbox(alice, {})
+    assert {n.reason for n in inbox.items} >= {"mentioned", "assigned"} and inbox.unread == inbox.total
+    assigned = services(app).work_items.list(alice, {"assigned": "1", "view": "triage"})
+    assert assigned.total >= 1

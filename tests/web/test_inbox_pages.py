@@ -41,7 +41,7 @@ def test_mark_one_read_without_js_redirects_and_mark_all_with_htmx_updates_the_b
     assert "1 unread of 2" in bob.get("/inbox").get_data(as_text=True)
     response = post(bob, "/inbox/read", {"all": "1", "reason": "author"}, htmx=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="inbox-list"' in html and "0 unread of 2" in html
+    assert response.status_code == 200 and 'id="inbox-list"' in html and "2 shown (author) · 0 unread in all" in html
     assert 'id="inbox-count"' in html and 'hx-swap-oob="true"' in html and 'class="badge"' not in html
     assert bob.post("/inbox/read", data={"all": "1"}).status_code == 400  # no CSRF token
 
@@ -65,3 +65,9 @@ def test_the_watch_toggle_works_with_and_without_htmx(app: Flask, make_item: Any
     html = post(alice, f"/work-items/{item.id}/watch", {"watching": "0"}, htmx=True).get_data(as_text=True)
     assert 'id="watchers"' in html and ">Watch<" in html
     assert "Watchers (1)" in html
+
+
+def test_a_filtered_inbox_says_how_many_it_shows_and_how_many_are_unread_in_all(app, make_item) -> None:
+    commented_item(app, make_item)
+    bob = sign_in(app.test_client(), BOB.id)
+    assert "0 shown (mentioned) · 2 unread in all" in bob.get("/inbox?reason=mentioned").get_data(as_text=True)
