@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api import bp
+from app.api import bp, inbox_openapi
 from app.core.context import services
 from app.models import ItemType, Priority, Severity
 from app.services.state_machines import all_states
@@ -154,11 +154,15 @@ def _any_of_states() -> dict[str, Any]:
 PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100_000}, {"type": "string", "maxLength": 0}]}
 FILTER = {"type": "string", "pattern": _stripped(0, 200)["pattern"]}  # a filter value: at most 200 characters
 SEARCH = {"type": "string", "pattern": f"^{ANY}*$"}  # search text is cut to 200 characters
+ME_FLAG = {"type": "string", "enum": ["", "0", "1", "false", "true"],  # reported/assigned: by or to the caller
+           "description": "1: only items the caller reported (`reported`) or is assigned (`assigned`); "
+                          "the caller must be signed in (422 otherwise)"}
 SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
 LIST_PARAMS = [
     _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
     _query("state", _any_of_states()),
     _query("platform", FILTER), _query("assignee", FILTER), _query("author", FILTER), _query("q", SEARCH),
+    _query("reported", ME_FLAG), _query("assigned", ME_FLAG),
     _query("sort", {"type": "string", "enum": ["", *SORTS]}),
     _query("page", PAGE_NUMBER),
     _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),
@@ -207,6 +211,8 @@ PATHS = {
         "get": _op("Audit events, oldest first", "200", "EventList", READ),
     },
 }
+PATHS.update(inbox_openapi.paths(_op, _query))  # watchers and notifications (app/api/inbox_openapi.py)
+
 
 def build_document(platforms: list[str]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for this app's settings."""
@@ -218,7 +224,7 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
         "paths": PATHS,
-        "components": {"schemas": schemas(platforms),
+        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 

@@ -14,7 +14,7 @@ from app.models import Actor
 from app.services.errors import ValidationError
 from app.services.work_items import WorkItemService
 
-LIST_PARAMS = ("type", "platform", "assignee", "author", "q", "sort", "page", "page_size")
+LIST_PARAMS = ("type", "platform", "assignee", "author", "reported", "assigned", "q", "sort", "page", "page_size")
 
 
 def json_object(allowed: Iterable[str], optional: bool = False) -> dict[str, Any]:

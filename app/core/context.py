@@ -20,9 +20,13 @@ from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
 from app.services.live import LiveService
 from app.services.live_config import build_live
+from app.services.mentions import extract as extract_mentions
+from app.services.notifications import NotificationService
+from app.services.notifier import Notifier
 from app.services.people import PeopleDirectory
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
+from app.services.watchers import WatcherService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -43,6 +47,9 @@ class Services:
     sessions: SessionGenerations | None  # the dev sign-in's server-side sign-out (AUTH_MODE=dev only)
     people: PeopleDirectory
     live: LiveService  # live pages over server-sent events (app/web/stream.py)
+    watchers: WatcherService
+    notifications: NotificationService
+    notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
 
 
@@ -53,10 +60,20 @@ def build_services(config: Config, store: Store) -> Services:
     work_items = WorkItemService(store, config.platforms, config.flag("ALLOW_ANONYMOUS_READ"))
     sessions = SessionGenerations(config.data_dir / SESSIONS_FILE) if config.auth_mode == "dev" else None
     roles = RoleMap.from_file(config["RBAC_FILE"], config["DEFAULT_ROLE"])
+    people = PeopleDirectory(store, roles)
+
+    def mentioned(text: str) -> set[str]:
+        """The known people a description or comment mentions (app/services/mentions.py)."""
+        return extract_mentions(text, people)
+
+    notifier = Notifier(store, mentioned)
+    notifier.start()
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=roles, sessions=sessions,
-                    people=PeopleDirectory(store, roles), live=build_live(config, work_items, store), store=store)
+                    people=people, live=build_live(config, work_items, store),
+                    watchers=WatcherService(work_items, mentioned), notifications=NotificationService(store),
+                    notifier=notifier, store=store)
 
 
 def services(app: Flask | None = None) -> Services:

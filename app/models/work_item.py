@@ -44,6 +44,8 @@ class EventType(enum.StrEnum):
     COMMENTED = "commented"
     VOTED = "voted"
     UNVOTED = "unvoted"
+    WATCHED = "watched"
+    UNWATCHED = "unwatched"
 
     @property
     def changes_item(self) -> bool:

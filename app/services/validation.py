@@ -21,6 +21,18 @@ LIMITS = {"title": (3, 200), "description": (0, 20_000), "comment": (1, 10_000),
 TYPE_LABELS = {t.value: t.label for t in ItemType}  # as the create form's type select shows them
 
 
+def label(value: str) -> str:
+    """A type or state id as people read it (in_progress -> In progress, platform_request -> Platform
+    request): messages name what the pages show, never the raw ids the code and the URLs use."""
+    return TYPE_LABELS.get(value) or value.replace("_", " ").capitalize()
+
+
+def labels(values: list[str]) -> str:
+    """Several ids as one readable list: "New, Triaged or Closed"."""
+    shown = [label(v) for v in values]
+    return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
 def unstorable(value: str) -> str | None:
     """Why `value` may not be stored, or None: text must encode as UTF-8 (no lone surrogates) and hold
     no control characters. Checked on every text that reaches a store, so no row is unreadable."""

@@ -21,7 +21,7 @@ from app.services.errors import (
     VersionConflict,
 )
 from app.services.item_keys import canonical_key
-from app.services.list_query import parse_list_query
+from app.services.list_query import my_open_queries, parse_list_query
 from app.services.markdown import render_markdown
 from app.services.permissions import (
     TRIAGER_EDITABLE,
@@ -32,7 +32,7 @@ from app.services.permissions import (
     may_assign_self,
     permissions,
 )
-from app.services.validation import FieldErrors, item_fields, whole_number
+from app.services.validation import FieldErrors, item_fields, label, labels, whole_number
 from app.store.base import ItemQuery, Store, StoreConflict
 
 PREVIEW_LIMITS = {"description": "description", "body": "comment", "note": "note"}  # field -> its length rule
@@ -152,6 +152,12 @@ class WorkItemService:
         self._require_read(actor)
         return self.store.list_items(self.parse_query(actor, params))
 
+    def my_counts(self, actor: Actor | None) -> dict[str, int] | None:
+        """How many open items are assigned to the caller and reported by the caller (None when signed out)."""
+        if actor is None:
+            return None
+        return {name: self.store.list_items(query).total for name, query in my_open_queries(actor.id).items()}
+
     def parse_query(self, actor: Actor | None, params: dict[str, Any]) -> ItemQuery:
         """The store query for these list parameters (ValidationError per bad field)."""
         return parse_list_query(actor, params)
@@ -208,15 +214,13 @@ class WorkItemService:
         transition = sm.find_transition(item.item_type, item.state, str(to_state or ""))
         if transition is None:
             allowed = [t.to_state for t in self.allowed_transitions(item, actor)]
-            raise InvalidTransition(
-                f"{item.key} cannot go from {item.state} to {str(to_state)[:40]!r}. "
-                f"Allowed now: {', '.join(allowed) or 'none'}.", allowed)
+            raise InvalidTransition(_not_allowed(item, str(to_state or ""), allowed), allowed)
         if not sm.may_take(transition, actor.role, actor.id == item.created_by):
-            raise Forbidden(f"Your role ({actor.role.label}) may not move {item.key} to {transition.to_state}.")
+            raise Forbidden(f"Your role ({actor.role.label}) may not move {item.key} to {label(transition.to_state)}.")
         errors = FieldErrors()
         text = errors.text({"note": note}, "note", required=transition.note_required)
         if "note" in errors and transition.note_required:
-            errors["note"] = f"{transition.note_label} is required to move to {transition.to_state}."
+            errors["note"] = f"{transition.note_label} is required to move to {label(transition.to_state)}."
         if errors:
             raise ValidationError(dict(errors))
         payload = {"from": item.state, "to": transition.to_state, "note": text}
@@ -260,8 +264,8 @@ class WorkItemService:
             raise ValidationError(unknown)
         refused = sorted(n for n in changes if n not in allowed)
         if refused and actor.role >= Role.TRIAGER:
-            label = item.item_type.replace("_", " ")
-            raise ValidationError({n: f"Does not apply to {label} items." for n in refused})
+            kind = label(item.item_type).lower()
+            raise ValidationError({n: f"Does not apply to {kind} items." for n in refused})
         if refused:
             raise Forbidden(f"Your role ({actor.role.label}) may not change {', '.join(refused)} on {item.key}.")
 
@@ -292,6 +296,16 @@ class WorkItemService:
                version: int, at: Any) -> Event:
         return Event(event_id=new_id(), item_id=item.id, seq=0, event_type=event_type.value,
                      payload=payload, version=version, created_at=at, created_by=actor.id)
+
+
+def _not_allowed(item: WorkItem, to_state: str, allowed: list[str]) -> str:
+    """Why a move is refused, in the words the page uses: "IMP-3: an improvement in Planned cannot move to
+    Done. Allowed now: In progress." (the raw ids stay in the error's details)."""
+    kind = label(item.item_type).lower()
+    article = "an" if kind[0] in "aeiou" else "a"
+    target = label(to_state) if to_state in sm.all_states() else repr(to_state[:40])
+    return (f"{item.key}: {article} {kind} in {label(item.state)} cannot move to {target}. "
+            f"Allowed now: {labels(allowed) or 'none'}.")
 
 
 def _blank_fields() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from app.models import ApiToken, Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
+from app.models.notification import Inbox, Notification
 
 SORT_FIELDS = ("created_at", "updated_at", "votes", "priority", "triage")
 
@@ -75,6 +76,9 @@ class Store(Protocol):
     def known_actors(self) -> frozenset[str]:
         """Lowercased identities that have acted: authors, assignees, commenters and voters (at least);
         cheap enough to call per keystroke (cached or kept current by the store)."""
+    def append_event(self, event: Event) -> Event:
+        """Store an event that changes no projected row (watched, unwatched), numbered with the item's next
+        seq and stamped with its current version; LookupError when there is no item."""
         ...
 
     def data_version(self) -> str:
@@ -99,6 +103,29 @@ class EventListener(Protocol):
     polling of their own there. `listen` calls `callback` from the folding thread: it must never block."""
 
     def listen(self, callback: Callable[[Event], None]) -> None: ...
+
+
+class NotificationStore(Protocol):
+    """The inbox tables (work_item_notifications, work_item_notifier_cursor) and the events feed the notifier
+    reads; every store implements it beside Store (embedded: notification_delta.py, Databricks:
+    sql_notifications.py)."""
+
+    def feed_after(self, position: str | None) -> tuple[list[Event], str]:
+        """Committed events after `position`, in commit order, and the position after them; None starts at
+        the current end. A position may be read again: callers dedupe by (event_id, user)."""
+        ...
+
+    def notifier_position(self) -> str | None: ...
+
+    def save_notifications(self, rows: list[Notification], position: str) -> None:
+        """Store the rows not stored yet (by id), then move the cursor to `position`."""
+        ...
+
+    def inbox(self, user: str, unread_only: bool, reason: str | None, page: int, page_size: int) -> Inbox: ...
+
+    def mark_read(self, user: str, ids: list[str] | None, at: dt.datetime) -> int:
+        """Mark the user's notifications read (all when ids is None); idempotent; returns the unread left."""
+        ...
 
 
 class TokenStore(Protocol):

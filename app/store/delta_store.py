@@ -32,6 +32,7 @@ from app.store.followers import Followers
 from app.store.group_commit import BatchContext
 from app.store.intents import FileLock, IntentLog
 from app.store.maintenance import Maintainer
+from app.store.notification_delta import DeltaInbox
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
 
@@ -52,7 +53,7 @@ def _stop_following() -> None:
         store._maintainer_thread.join(timeout=60)
 
 
-class DeltaStore:
+class DeltaStore(DeltaInbox):
     """Store over local Delta tables; safe for many threads and many processes on one machine."""
 
     def __init__(self, data_dir: str | Path) -> None:
@@ -254,6 +255,7 @@ class DeltaStore:
 
     def close(self) -> None:
         """Stop following, finish pending projections and release file handles."""
+        self.run_close_hooks()  # the notifier stops first (notification_delta.py)
         self._closed.set()
         for thread in (self._follower, self._maintainer_thread):
             if thread is not threading.current_thread():

@@ -49,7 +49,7 @@ class EventKind:
     """What one event type means to the store."""
 
     fold: Callable[[ReadModel, EventRow, dict[str, Any], bool], None]  # (model, row, payload, reindex)
-    table: str  # the projected table it changes: "items", "comments" or "votes"
+    table: str  # the projected table it changes: "items", "comments", "votes", or "" for none
     key: Callable[[ReadModel, EventRow, dict[str, Any]], Any]  # that table's key; read before the fold
     shown: Callable[[ReadModel, EventRow], bool]  # at load: the tables already show it (skip decoding it)
 
@@ -145,6 +145,12 @@ def _vote_key(model: ReadModel, row: EventRow, payload: dict[str, Any]) -> list[
     return [row.item_id, voter, to_micros(cast) if cast else to_micros(row.created_at)]
 
 
+def _fold_watch(model: ReadModel, row: EventRow, payload: dict[str, Any], reindex: bool) -> None:
+    """Watching is read from the item's event history (app/services/watchers.py): nothing else to fold."""
+    _existing(model, row)
+    _text(payload, "watcher")
+
+
 def _item_shown(model: ReadModel, row: EventRow) -> bool:
     item = model.items.get(row.item_id)
     return item is not None and (row.event_type == EventType.CREATED or item.version >= row.version)
@@ -171,6 +177,8 @@ REGISTRY: dict[str, EventKind] = {
                                    _comment_shown),
     EventType.VOTED: EventKind(_fold_voted, "votes", _vote_key, _never_shown),
     EventType.UNVOTED: EventKind(_fold_unvoted, "votes", _vote_key, _never_shown),
+    EventType.WATCHED: EventKind(_fold_watch, "", _item_key, _never_shown),
+    EventType.UNWATCHED: EventKind(_fold_watch, "", _item_key, _never_shown),
 }
 
 
@@ -187,7 +195,8 @@ def keys_of(model: ReadModel, events: list[Event]) -> Keys:
     for event in events:
         row = EventRow.of(event)
         kind = kind_of(row)
-        out[kind.table].append(kind.key(model, row, event.payload))
+        if kind.table:
+            out[kind.table].append(kind.key(model, row, event.payload))
     return out
 
 

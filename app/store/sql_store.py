@@ -23,6 +23,7 @@ from app.store.base import ItemQuery, StoreConflict
 from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
+from app.store.sql_notifications import SqlInbox
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
@@ -34,7 +35,7 @@ ACTORS_TTL = 30.0  # seconds the people directory's actors are kept (known_actor
 RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
 
-class SqlStore(ItemWrites):
+class SqlStore(ItemWrites, SqlInbox):
     """Store and TokenStore over a DB-API connection factory (the Databricks connector, or an emulator)."""
 
     def __init__(self, connect: Connect, catalog: str, schema: str, cache_ttl: float = 2.0,
@@ -179,6 +180,7 @@ class SqlStore(ItemWrites):
             self.reconciler.dirty.set()
 
     def close(self) -> None:
+        self.run_close_hooks()  # the notifier stops first (sql_notifications.py)
         if self.reconciler:
             self.reconciler.stop()
         self.pool.close()

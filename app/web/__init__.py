@@ -16,6 +16,7 @@ def register_web(app: Flask) -> None:
     from app.web import create, detail  # noqa: F401  (routes attach themselves to the tickets blueprint)
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
+    from app.web.inbox import register_inbox
     from app.web.people import register_people
     from app.web.stream import bp as stream_bp
     from app.web.tickets import bp as tickets_bp
@@ -23,6 +24,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(stream_bp)  # live pages: GET /events/stream
+    register_inbox(app)
     auth_mode = services(app).config.auth_mode
     if auth_mode == "dev":
         app.register_blueprint(auth_bp)

@@ -61,8 +61,8 @@ def test_filters_pagination_and_back_button(new_context):
     page.wait_for_url(re.compile(r"q=access\+3"))
     expect(page.locator("[data-row]")).to_have_count(1)
     expect(page.locator(".row-link")).to_have_text("Request for access 3")
-    page.get_by_label("Mine").check()
-    page.wait_for_url(re.compile(r"mine=1"))
+    page.get_by_label("Reported by me").check()
+    page.wait_for_url(re.compile(r"reported=1"))
     expect(page.locator(".empty-state")).to_contain_text("No work items match")
 
 

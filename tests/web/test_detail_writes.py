@@ -64,7 +64,7 @@ def test_transition_with_required_note(client, make_item):
     missing = post(client, f"/work-items/{item.id}/transition",
                    {"to_state": "closed", "expected_version": item.version, "note": ""}, htmx=True)
     assert missing.status_code == 422
-    assert "Reason is required to move to closed." in missing.get_data(as_text=True)
+    assert "Reason is required to move to Closed." in missing.get_data(as_text=True)
     done = post(client, f"/work-items/{item.id}/transition",
                 {"to_state": "closed", "expected_version": item.version, "note": "Duplicate of INC-9"}, htmx=True)
     html = done.get_data(as_text=True)
@@ -86,7 +86,8 @@ def test_triager_edit_of_priority_and_assignee(client, make_item):
     response = post(client, f"/work-items/{item.id}/edit",
                     {"expected_version": 1, "priority": "p1", "assignee": "carol@example.com"}, htmx=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Assignee</dt><dd>carol@example.com" in html
+    assert response.status_code == 200 and ('Assignee</dt><dd><span class="email" title="carol@example.com">'
+                                               '<span>carol</span><wbr><span>@example.com</span>') in html
     assert "priority from p3 to p1" in html and "assignee from (none) to carol@example.com" in html
     bad = post(client, f"/work-items/{item.id}/edit", {"expected_version": 2, "assignee": "not-an-email"}, htmx=True)
     assert bad.status_code == 422
@@ -165,7 +166,7 @@ def test_reapply_that_is_no_longer_allowed_reports_inside_the_modal(app, client,
                                                                "note": "kept"}, htmx=True, headers=headers)
     assert again.status_code == 400 and again.headers["HX-Retarget"] == "#conflict-flash"
     message = again.get_data(as_text=True)
-    assert "Not possible now" in message and "Allowed now: investigating" in message
+    assert "Not possible now" in message and "Allowed now: Investigating." in message
 
 
 def test_consecutive_votes_fold_into_one_timeline_line(app, client, make_item):

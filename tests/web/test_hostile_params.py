@@ -21,7 +21,8 @@ from tests.web.helpers import ALICE, RBAC, post, sign_in
 
 GARBAGE = ["x", "-1", "0", "1.5", "99999999999999999999", "%ED%A0%80", "%00", "%1B%5B31m", "", "a" * 5000,
            "2026-13-45", "%EF%BF%BF"]
-LIST_NAMES = ["type", "state", "platform", "assignee", "author", "q", "sort", "page", "page_size", "mine", "voted",
+LIST_NAMES = ["type", "state", "platform", "assignee", "author", "q", "sort", "page", "page_size", "mine", "reported",
+              "assigned", "voted",
               "view", "updated_since", "no_such_param"]
 LIST_URLS = ["/work-items", "/embed/work-items", "/api/v1/work-items"]
 OTHER_URLS = ["/embed/status", "/embed/roadmap", "/status", "/roadmap", "/docs", "/work-items/new"]

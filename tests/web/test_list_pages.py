@@ -105,6 +105,7 @@ def test_empty_result_explains_itself(client):
 def test_fragment_updates_the_screen_reader_status_out_of_band(client, make_item):
     make_item()
     fragment = client.get("/work-items", headers=HTMX).get_data(as_text=True)
-    assert '<p id="results-status" class="visually-hidden" role="status" hx-swap-oob="true">1 item found' in fragment
+    assert ('<p id="results-status" class="visually-hidden" role="status" aria-live="polite" hx-swap-oob="innerHTML">'
+            '1 item found') in fragment
     page = client.get("/work-items").get_data(as_text=True)
     assert page.count('id="results-status"') == 1
