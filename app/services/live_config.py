@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
+import threading
+from typing import Any
 
 from app.config import Config
 from app.services.live import LiveService
+from app.services.live_boards import LiveBoards
 from app.services.live_hub import LiveHub
-from app.services.work_items import WorkItemService
+from app.services.portal import PortalService
 from app.store.base import Store
 
 PAGE_THREADS = 4  # gunicorn threads of a worker that streams never take: pages and writes keep these
@@ -46,9 +50,32 @@ def worker_streams(config: Config) -> int:
     return max(threads - PAGE_THREADS, threads // 2)
 
 
-def build_live(config: Config, work_items: WorkItemService, store: Store) -> LiveService:
+def build_live(config: Config, portal: PortalService, store: Store) -> LiveService:
+    """The app's one hub and live service; a stopping gunicorn worker ends its streams at once."""
     hub = LiveHub(store, poll_seconds=live_setting(config, "LIVE_POLL_SECONDS"),
                   process_cap=worker_streams(config))
-    return LiveService(work_items, hub, max_streams=int(config["LIVE_MAX_STREAMS"]),
+    end_streams_on_sigterm(hub)
+    return LiveService(portal.work_items, hub, LiveBoards(portal), max_streams=int(config["LIVE_MAX_STREAMS"]),
                        heartbeat=live_setting(config, "LIVE_HEARTBEAT_SECONDS"),
                        lifetime=live_setting(config, "LIVE_STREAM_SECONDS"))
+
+
+def end_streams_on_sigterm(hub: LiveHub) -> None:
+    """Inside a gunicorn worker, end every stream as soon as the worker is told to stop (SIGTERM: a restart,
+    a deploy, a scale-down). gunicorn waits for open connections up to its graceful timeout, and a stream
+    would otherwise hold its connection until then. The worker installs its handler before it imports the
+    app, so the app finds it here and runs first; anywhere else (tests, `flask run`) nothing changes."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or not _is_gunicorn_worker(previous):
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        threading.Thread(target=hub.close, name="live-close", daemon=True).start()  # takes locks: not here
+        previous(signum, frame)  # type: ignore[operator]
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _is_gunicorn_worker(handler: Any) -> bool:
+    owner = getattr(handler, "__self__", None)
+    return callable(handler) and type(owner).__module__.startswith("gunicorn.workers")
