@@ -1,7 +1,8 @@
 """The live pages' phase of `make bench`: 200 open streams across 2 gunicorn gthread workers.
 
-Measures (issue #14's targets): how long a write takes to reach every open stream (p50/p95/max over WRITES
-comments sent through the API, each reaching the detail, list and status streams of both workers), the CPU
+Measures (issue #14's targets): how long a write takes to reach every open stream it changes (p50/p95/max
+over WRITES comments on an improvement sent through the API, each reaching the detail and list streams of
+both workers; the status streams must hear nothing of it: the status board shows incidents only), the CPU
 of the two workers while the streams sit idle (against the same workers with no stream open), and the
 list/detail page throughput against the static page with the streams open and without.
 Alone: `python -m bench.streams [--data DIR] [--small]` (DIR: a store folder to copy, e.g. bench/.data)."""
@@ -25,7 +26,7 @@ from bench.http_bench import WARMUP_SECONDS, Server, _free_port, sample_ids, ses
 from bench.sse_clients import SseClients
 from bench.wrk_scripts import script
 
-STREAMS = {"item": 100, "list": 60, "status": 40}  # 200 pages: one incident's detail, lists, status boards
+STREAMS = {"item": 100, "list": 60, "status": 40}  # 200 pages: one improvement's detail, lists, status boards
 THREADS = 128  # per worker: LIVE_WORKER_STREAMS defaults to 124, the other 4 serve pages and writes
 WRITES, IDLE_SECONDS, CONNECTIONS = 20, 20, 4
 
@@ -79,14 +80,17 @@ def pages(server: StreamServer, ids: list[str], platforms: list[str], seconds: i
     return out
 
 
-def open_streams(server: StreamServer, item_id: str) -> SseClients:
-    clients = SseClients()
+def open_streams(server: StreamServer, item_id: str) -> tuple[SseClients, SseClients]:
+    """The streams a comment on the item changes (detail, list), and the status streams it must not."""
+    changed, status = SseClients(), SseClients()
     topics = {"item": f"item:{item_id}", "list": "list", "status": "status"}
     for kind, count in STREAMS.items():
         for n in range(count):
-            clients.open("127.0.0.1", server.port, f"/events/stream?topics={topics[kind]}", f"{kind}{n}@example.com")
-    clients.start()
-    return clients
+            (status if kind == "status" else changed).open(
+                "127.0.0.1", server.port, f"/events/stream?topics={topics[kind]}", f"{kind}{n}@example.com")
+    changed.start()
+    status.start()
+    return changed, status
 
 
 def reach(server: StreamServer, clients: SseClients, item_id: str) -> list[float]:
@@ -128,17 +132,30 @@ def run_streams(folder: Path, platforms: list[str], seconds: int = 5) -> dict[st
 def measure(server: StreamServer, ids: list[str], platforms: list[str], seconds: int) -> dict[str, Any]:
     """Pages and idle CPU without streams, then the same with STREAMS open, and the writes' reach."""
     out: dict[str, Any] = {"without": pages(server, ids, platforms, seconds), "idle_without": idle_share(server)}
-    item = _post(server.url, "/api/v1/work-items", {"item_type": "incident", "title": "Bench incident",
-                                                    "severity": "sev2", "impact": "bench", "platform": "kafka"})
-    clients = open_streams(server, item["id"])
+    item = _post(server.url, "/api/v1/work-items", {"item_type": "improvement", "title": "Bench improvement"})
+    time.sleep(2)  # the other worker's follower folds the creation before the streams open
+    clients, status = open_streams(server, item["id"])
     try:
-        out["streams"], out["retried"] = len(clients.connections), clients.retried
+        out["streams"] = len(clients.connections) + len(status.connections)
+        out["retried"] = clients.retried + status.retried
         out["idle_with"] = idle_share(server)
         out["reach_s"] = reach(server, clients, item["id"])
+        out["status_messages"] = sum(status.counts())
         out["with"] = pages(server, ids, platforms, seconds)
+        out["status_page"] = _timed_get(server.url + "/status")
     finally:
         clients.close()
+        status.close()
     return out
+
+
+def _timed_get(url: str) -> dict[str, float]:
+    """One page view: its size and time (the status board a status stream would carry on an incident change)."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"X-Forwarded-Email": "bench@example.com"}),
+                                timeout=60) as response:
+        size = len(response.read())
+    return {"kib": size / 1024, "ms": (time.perf_counter() - started) * 1000}
 
 
 def report(out: dict[str, Any]) -> None:
@@ -147,8 +164,11 @@ def report(out: dict[str, Any]) -> None:
     print(f"\nLive streams (gunicorn 2 gthread workers x {THREADS} threads, {out['streams']} streams open: "
           f"{STREAMS['item']} detail, {STREAMS['list']} list, {STREAMS['status']} status; {out['retried']} "
           "refused by a full worker and reopened)")
-    print(f"a comment reached every stream: p50 {statistics.median(reach_ms):.0f} ms, p95 {p95:.0f} ms, "
-          f"max {reach_ms[-1]:.0f} ms over {len(reach_ms)} writes")
+    print(f"a comment reached every detail and list stream: p50 {statistics.median(reach_ms):.0f} ms, p95 {p95:.0f} "
+          f"ms, max {reach_ms[-1]:.0f} ms over {len(reach_ms)} writes; the status streams got "
+          f"{out['status_messages']} messages (an improvement is not on the status board)")
+    print("status page (what a status stream carries when an incident changes): {kib:.0f} KiB in {ms:.0f} ms"
+          .format(**out["status_page"]))
     idle, busy = out["idle_without"] * 100, out["idle_with"] * 100
     print(f"idle workers: {idle:.2f} % of a core without streams, {busy:.2f} % with them open ({IDLE_SECONDS} s "
           f"each): the idle streams cost {busy - idle:.2f} %")

@@ -163,7 +163,7 @@ class LiveStream:
         cursor = max(map(micros, events), default=0)
         follow_votes(self.my_votes, self.actor, events)
         for topic in (STATUS, ROADMAP):
-            if events and topic in self.sub.topics:
+            if events and topic in self.sub.topics and self.service.boards.shows(topic, events):
                 board = self.service.boards.board(topic, self.actor, self.service.hub.generation)
                 out.append(Update(cursor, "", board=dataclasses.replace(board, my_votes=frozenset(self.my_votes))))
         if any(isinstance(change, InboxNudge) for change in changes):

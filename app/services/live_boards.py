@@ -6,21 +6,25 @@ itself: read once when the stream opens, then followed from the vote events it r
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
 from typing import Any
 
-from app.models import Actor, Event, EventType
+from app.bounded_cache import BoundedCache
+from app.models import Actor, Event, EventType, ItemType
 from app.services.portal import PortalService, RoadmapColumn, StatusBoard
 
 STATUS, ROADMAP = "status", "roadmap"
+_HUBS = itertools.count(1)  # numbers each LiveBoards: a generation counts changes of one app only
+SHOWN_ON = {STATUS: {ItemType.INCIDENT}, ROADMAP: {ItemType.IMPROVEMENT, ItemType.PLATFORM_REQUEST}}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class BoardUpdate:
-    """A board as every stream shows it after change number `generation` (LiveHub.generation)."""
+    """A board as every stream shows it after a change (LiveHub.generation counts them)."""
 
     topic: str  # "status" or "roadmap"
-    generation: int
+    generation: tuple[int, int]  # (which app's boards, its hub's change count): names the board's state
     status: StatusBoard | None = None
     roadmap: list[RoadmapColumn] | None = None  # every card's my_vote is False: see my_votes
     my_votes: frozenset[str] = frozenset()  # the cards this stream's viewer voted for
@@ -33,6 +37,20 @@ class LiveBoards:
         self.portal = portal
         self._locks = {STATUS: threading.Lock(), ROADMAP: threading.Lock()}
         self._latest: dict[str, tuple[int, Any]] = {}
+        self._number = next(_HUBS)
+        self._types: BoundedCache[str] = BoundedCache(50_000)  # item id -> its type (which never changes)
+
+    def shows(self, topic: str, events: list[Event]) -> bool:
+        """Whether the board can change with these events: the status board shows incidents only, the
+        roadmap improvements and platform requests (most changes then cost a board stream nothing)."""
+        return any(self._type(event.item_id) in SHOWN_ON[topic] for event in events)
+
+    def _type(self, item_id: str) -> str:
+        known = self._types.get(item_id)
+        if known is None:
+            item = self.portal.work_items.store.get_item(item_id)
+            known = self._types.put(item_id, str(item.item_type)) if item is not None else ""
+        return known
 
     def board(self, topic: str, actor: Actor | None, generation: int) -> BoardUpdate:
         """`topic`'s board as of `generation`: the streams woken by one change wait for the first to read it."""
@@ -42,7 +60,7 @@ class LiveBoards:
                 known = (generation, self._read(topic, actor))
                 self._latest[topic] = known
         value = known[1]
-        return BoardUpdate(topic, known[0], status=value if topic == STATUS else None,
+        return BoardUpdate(topic, (self._number, known[0]), status=value if topic == STATUS else None,
                            roadmap=value if topic == ROADMAP else None)
 
     def _read(self, topic: str, actor: Actor | None) -> Any:

@@ -100,3 +100,18 @@ def test_each_roadmap_viewer_sees_their_own_votes_and_token(make_app: Callable[.
     assert "alice-token-5678" in seen["alice"] and "bob-token-1234" not in seen["alice"]
     assert "<form" not in seen["anonymous"] and "Sign in to vote" in seen["anonymous"]
     assert 'hx-target="#roadmap-board"' in seen["anonymous"]
+
+
+def test_a_status_page_hears_only_of_incidents(make_app: Callable[..., Flask]) -> None:
+    app = make_app(LIVE_HEARTBEAT_SECONDS="0.3")
+    improvement, incident = _improvement(app, "Faster CI runs"), _incident(app, "sev3")
+    with served(app) as address:
+        page = Stream(address, "status")
+        _wait_for_streams(app, 1)
+        services(app).work_items.comment(ALICE, improvement, "Not an outage")
+        quiet = [page.next() for _ in range(4)]  # a second of heartbeats: the board did not change
+        services(app).work_items.comment(ALICE, incident, "Cluster restarted")
+        board = page.until("Cluster restarted")
+        page.close()
+    assert all(not message.data for message in quiet)
+    assert 'data-condition="degraded"' in board.data
