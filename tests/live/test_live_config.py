@@ -41,7 +41,7 @@ def test_streams_leave_threads_for_pages(monkeypatch: pytest.MonkeyPatch) -> Non
     ("LIVE_WORKER_STREAMS", "-3", "whole number"),
 ])
 def test_a_bad_live_setting_refuses_to_start_and_names_itself(name: str, value: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=f"{name}.*{message}|{message}"):
+    with pytest.raises(ConfigError, match=f"{name}.*{message}"):
         Config.from_env({name: value})
 
 
