@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.models.flags import flag_or_none, parse_flag
+from app.models.mail import SmtpUrlError, parse_smtp_url
 from app.models.work_item import Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +59,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LIVE_MAX_STREAMS": ("10", "Open live pages per person (more answer 429)"),
     "LIVE_WORKER_STREAMS": ("", "Live streams one worker process holds (more answer 503); empty: gunicorn "
                             "`--threads` minus 4, at least half of them"),
+    "SMTP_URL": ("", "Mail notifications through this server: `smtp://host:25`, `smtp://host:587?starttls=1` or "
+                 "`smtps://user:pass@host:465` (percent-encoded); unset: no mail. Needs PUBLIC_URL"),
+    "SMTP_FROM": ("", "From address of notification mails (default `deltadesk@` the PUBLIC_URL host)"),
+    "MAIL_WINDOW_SECONDS": ("60", "Events on one item within this many seconds fold into one mail per person"),
+    "MAIL_POLL_SECONDS": ("5", "How often the mailer looks for new notifications"),
 }
 
 
@@ -104,6 +110,7 @@ def validate(values: dict[str, str]) -> dict[str, str]:
     _check_live(values)
     if checked["ENV"] == "production":
         _check_secret_key(values["SECRET_KEY"])
+    _check_mail(values)
     return checked
 
 
@@ -124,6 +131,29 @@ def _check_live(values: dict[str, str]) -> None:
                               + (" (or empty for the default)." if name == "LIVE_WORKER_STREAMS" else "."))
     if int(values["LIVE_MAX_STREAMS"]) < 1:
         raise ConfigError("LIVE_MAX_STREAMS must be at least 1.")
+
+
+def _check_mail(values: dict[str, str]) -> None:
+    """Mail settings: positive intervals always; with SMTP_URL set, a usable URL, an absolute PUBLIC_URL for the
+    links in mails (no request to take a host from) and a From address without line breaks."""
+    for name in ("MAIL_WINDOW_SECONDS", "MAIL_POLL_SECONDS"):
+        try:
+            ok = 0 < float(values[name]) <= 86_400
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ConfigError(f"{name}={values[name]!r} must be a number of seconds above 0 (at most 86400).")
+    if not values["SMTP_URL"].strip():
+        return
+    try:
+        parse_smtp_url(values["SMTP_URL"])
+    except SmtpUrlError as exc:
+        raise ConfigError(str(exc)) from exc
+    if not values["PUBLIC_URL"].strip().startswith(("http://", "https://")):
+        raise ConfigError("SMTP_URL needs PUBLIC_URL (e.g. https://desk.example.com): mails link to the app.")
+    sender = values["SMTP_FROM"]
+    if sender.strip() and ("@" not in sender or any(c in sender for c in "\r\n")):
+        raise ConfigError(f"SMTP_FROM={sender!r} must be one mail address (e.g. DeltaDesk <desk@example.com>).")
 
 
 def _check_secret_key(key: str) -> None:

@@ -14,7 +14,8 @@ Users (one RBAC file): RBAC, USERS (role -> emails); the default role is reporte
 Sign-in: sign_in(client, email | None) -> client (dev sign-in through the session, with a known CSRF token);
          csrf_token(client) -> str (the session's token); CSRF_TOKEN.
 Clock:   frozen_clock -> app.services.clock.FrozenClock, installed as the app's clock; .advance(seconds).
-Threads: after every test, no delta-follower / delta-projector / delta-maintainer / deltadesk-reconciler thread
+Threads: after every test, no delta-follower / delta-projector / delta-maintainer / deltadesk-reconciler /
+         webhook-dispatcher thread
          started during the test may still run (the test errors at teardown, naming the threads, and the
          leaked stores are closed so the next test starts clean); stores of module- or session-scoped fixtures
          are exempt until the end of the session, when none may be left.
@@ -48,7 +49,8 @@ RBAC = 'default_role = "reporter"\n[roles]\n' + "".join(f"{role} = {json.dumps(l
                                                        for role, emails in USERS.items())
 T = TypeVar("T")
 CSRF_TOKEN = "test-csrf-token"
-STORE_THREADS = ("delta-follower", "delta-projector", "delta-maintainer", "deltadesk-reconciler")
+STORE_THREADS = ("delta-follower", "delta-projector", "delta-maintainer", "deltadesk-reconciler",
+                 "webhook-dispatcher")
 
 
 # ---- apps and their stores ------------------------------------------------------------------------------------

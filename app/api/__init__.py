@@ -15,7 +15,7 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 def register_api(app: Flask) -> None:
     """Attach the API blueprint (its routes and error mapping) to the app."""
-    from app.api import activity, errors, inbox, openapi, work_items  # noqa: F401  (modules add routes to bp)
+    from app.api import activity, errors, inbox, openapi, webhooks, work_items  # noqa: F401  (modules add routes to bp)
 
     app.register_blueprint(bp)
 

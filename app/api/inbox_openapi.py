@@ -9,7 +9,6 @@ from app.models.notification import Reason
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 READ, WRITE = "401 404", "400 401 403 404 413 415 422 429"
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": STR}
-PAGE = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100_000}, {"type": "string", "maxLength": 0}]}
 
 
 def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -32,13 +31,11 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def paths(op: Any, query: Any) -> dict[str, Any]:
-    """The paths, built with openapi.py's own `_op` and `_query` helpers."""
+def paths(op: Any, query: Any, page: dict[str, Any], page_size: dict[str, Any]) -> dict[str, Any]:
+    """The paths, built with openapi.py's own `_op` and `_query` helpers and its page parameters."""
     params = [query("unread", {"type": "string", "enum": ["", "0", "1", "true", "false"]}),
               query("reason", {"type": "string", "enum": ["", *[r.value for r in Reason]]}),
-              query("page", PAGE),
-              query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100},
-                                            {"type": "string", "maxLength": 0}]})]
+              query("page", page), query("page_size", page_size)]
     return {
         "/work-items/{item_id}/watchers": {"parameters": [ITEM_ID],
                                            "get": op("Who watches the item", "200", "Watchers", READ)},

@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from app.api import bp, inbox_openapi
 from app.core.context import services
 from app.models import ItemType, Priority, Severity
+from app.models.flags import FALSE_WORDS, TRUE_WORDS
 from app.services.state_machines import all_states
 
 STR, NSTR = {"type": "string"}, {"type": ["string", "null"]}
@@ -147,16 +148,26 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 def _any_of_states() -> dict[str, Any]:
     """One state or a comma-separated list of them; blanks are ignored."""
     one = f"(?:{'|'.join(all_states())})?"
-    return {"type": "string", "pattern": f"^{SPACE}*{one}{SPACE}*(?:,{SPACE}*{one}{SPACE}*)*$"}
+    return {"type": "string", "pattern": f"^{SPACE}*{one}{SPACE}*(?:,{SPACE}*{one}{SPACE}*)*$",
+            "description": "With a `type`, only that type's states (422 otherwise: an improvement is never closed)"}
+
+
+def _switch_words() -> str:
+    """A switch word of app/models/flags.py in any case, blanks around it ignored (blank is off)."""
+    words = "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in w)
+                     for w in (*TRUE_WORDS, *FALSE_WORDS) if w)
+    return f"^{SPACE}*(?:{words})?{SPACE}*$"
 
 
 # An empty query value means "not set" (what an HTML form sends for "any").
-PAGE_NUMBER = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100_000}, {"type": "string", "maxLength": 0}]}
+# Query numbers are ASCII digits as a form sends them ("15", not "15.0" or "+15"); empty means the default.
+PAGE_NUMBER = {"type": "string", "pattern": "^(?:[1-9][0-9]{0,4}|100000)?$", "description": "1 to 100000"}
+PAGE_SIZE = {"type": "string", "pattern": "^(?:[1-9][0-9]?|100)?$", "description": "1 to 100"}
 FILTER = {"type": "string", "pattern": _stripped(0, 200)["pattern"]}  # a filter value: at most 200 characters
 SEARCH = {"type": "string", "pattern": f"^{ANY}*$"}  # search text is cut to 200 characters
-ME_FLAG = {"type": "string", "enum": ["", "0", "1", "false", "true"],  # reported/assigned: by or to the caller
-           "description": "1: only items the caller reported (`reported`) or is assigned (`assigned`); "
-                          "the caller must be signed in (422 otherwise)"}
+ME_FLAG = {"type": "string", "pattern": _switch_words(),  # reported/assigned: by or to the caller
+           "description": "1 (or true, yes, on): only items the caller reported (`reported`) or is assigned "
+                          "(`assigned`); the caller must be signed in (422 otherwise). 0, false or empty: all"}
 SORTS = [p + f for f in ("created_at", "updated_at", "votes", "priority", "triage") for p in ("", "-")]
 LIST_PARAMS = [
     _query("type", {"type": "string", "enum": ["", *(t.value for t in ItemType)]}),
@@ -165,7 +176,7 @@ LIST_PARAMS = [
     _query("reported", ME_FLAG), _query("assigned", ME_FLAG),
     _query("sort", {"type": "string", "enum": ["", *SORTS]}),
     _query("page", PAGE_NUMBER),
-    _query("page_size", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 100}, PAGE_NUMBER["oneOf"][1]]}),
+    _query("page_size", PAGE_SIZE),
 ]
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": STR}
 READ, WRITE = "401 404", "400 401 403 404 413 415 422 429"
@@ -211,7 +222,8 @@ PATHS = {
         "get": _op("Audit events, oldest first", "200", "EventList", READ),
     },
 }
-PATHS.update(inbox_openapi.paths(_op, _query))  # watchers and notifications (app/api/inbox_openapi.py)
+PATHS.update(inbox_openapi.paths(_op, _query, PAGE_NUMBER, PAGE_SIZE))  # watchers and notifications
+
 
 
 def build_document(platforms: list[str]) -> dict[str, Any]:
@@ -224,9 +236,14 @@ def build_document(platforms: list[str]) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {}],
         "paths": PATHS,
-        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS},
+        "components": {"schemas": {**schemas(platforms), **inbox_openapi.SCHEMAS, **webhook_schemas(platforms)},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+from app.api.openapi_webhooks import WEBHOOK_PATHS, webhook_schemas  # noqa: E402  (it uses the helpers above)
+
+PATHS.update(WEBHOOK_PATHS)  # the admin-only webhook operations
 
 
 @bp.get("/openapi.json")

@@ -20,6 +20,8 @@ from app.services.admin import AdminService
 from app.services.docs import DocsLibrary
 from app.services.live import LiveService
 from app.services.live_config import build_live
+from app.services.mailer import Mailer, start_mailer
+from app.services.mailer_settings import SettingsService
 from app.services.mentions import extract as extract_mentions
 from app.services.notifications import NotificationService
 from app.services.notifier import Notifier
@@ -27,6 +29,9 @@ from app.services.people import PeopleDirectory
 from app.services.portal import PortalService
 from app.services.tokens import TokenService
 from app.services.watchers import WatcherService
+from app.services.webhook_delivery import Dispatcher
+from app.services.webhook_settings import WebhookSettings
+from app.services.webhooks import WebhookService
 from app.services.work_items import WorkItemService
 from app.store.base import Store
 
@@ -50,7 +55,10 @@ class Services:
     watchers: WatcherService
     notifications: NotificationService
     notifier: Notifier  # fans committed events out to the inbox, in its own thread (started by build_services)
+    webhooks: WebhookService
     store: Store  # for the CLI's seed, export and maintenance commands and for tests; pages go through services
+    settings: SettingsService  # /settings: the caller's mail preference
+    mailer: Mailer | None = None  # mails notifications in its own thread when SMTP_URL is set (else None)
 
 
 def build_services(config: Config, store: Store) -> Services:
@@ -71,12 +79,25 @@ def build_services(config: Config, store: Store) -> Services:
     live = build_live(config, portal, store)
     notifier.on_saved.append(live.hub.nudge_inbox)  # a stored notification updates its reader's open pages
     notifier.start()
+    mailer = start_mailer(config, store)
     return Services(config=config, work_items=work_items, admin=AdminService(store),
                     portal=portal, docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=roles, sessions=sessions,
                     people=people, live=live,
                     watchers=WatcherService(work_items, mentioned), notifications=NotificationService(store),
-                    notifier=notifier, store=store)
+                    notifier=notifier, webhooks=_webhooks(config, store), store=store,
+                    settings=SettingsService(store, mailer is not None), mailer=mailer)
+
+
+def _webhooks(config: Config, store: Store) -> WebhookService:
+    """The webhook service, and the dispatcher thread unless WEBHOOK_DISPATCH=0; closing the store stops it."""
+    settings = WebhookSettings.read(config.values)
+    hooks = store.webhooks  # type: ignore[attr-defined]
+    if settings.dispatch:
+        dispatcher = Dispatcher(store, settings, config["PUBLIC_URL"] or "http://localhost")
+        hooks.on_close.append(dispatcher.stop)
+        dispatcher.start()
+    return WebhookService(hooks, settings, config.platforms)
 
 
 def services(app: Flask | None = None) -> Services:

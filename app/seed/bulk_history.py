@@ -1,5 +1,5 @@
-"""Histories for the large data set: how many events of each kind per item (Plan) and the events,
-comments and votes themselves in time order (History), kept in columns for fast Arrow tables."""
+"""Histories for the large data set: the events, comments and votes of each item in time order (History),
+kept in columns for fast Arrow tables, following the item's Plan (bulk_plan) and its story (bulk_stories)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from typing import Any
 import pyarrow as pa
 
 from app.models import Event, ItemType, WorkItem
-from app.seed.bulk_texts import COMMENTS, NOTES, fill
+from app.seed.bulk_plan import Plan
+from app.seed.bulk_talk import PHASES, Talk
 from app.services import state_machines as sm
 from app.store.event_registry import EventRow, changed_item
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+DAY_US = 86_400_000_000
+MINUTE_US = 60_000_000
+SETTLED = ("done", "refused")
 
 
 def uuid7_at(ms: int, rng: random.Random) -> str:
@@ -27,88 +31,12 @@ def uuid7_at(ms: int, rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _walk(rng: random.Random, item_type: str) -> list[sm.Transition]:
-    """A random path through the item type's workflow from its initial state."""
-    state, path = sm.initial_state(item_type), []
-    for _ in range(rng.randint(0, len(sm.states(item_type)))):
-        options = sm.transitions_from(item_type, state)
-        if not options:
-            break
-        step = rng.choice(options)
-        path.append(step)
-        state = step.to_state
-    return path
-
-
-@dataclasses.dataclass
-class Plan:
-    """Per item: its transitions, update count, comments (with/without event), votes and unvote pairs;
-    plus which votes (by global index) have a voted event."""
-
-    walks: list[list[sm.Transition]]
-    updates: list[int]
-    comments: list[list[bool]]
-    pairs: list[int]
-    votes: list[int]
-    voted_events: set[int]
-
-    @classmethod
-    def make(cls, rng: random.Random, sizes: Any, types: list[str], voter_pool: int) -> Plan:
-        n = len(types)
-        if sizes.events < n or sizes.votes > n * (voter_pool - 1):
-            raise ValueError("need at least one event per item and at most pool-1 votes per item")
-        budget = sizes.events - n
-        comments: list[list[bool]] = [[] for _ in range(n)]
-        for index in range(sizes.comments):
-            comments[rng.randrange(n)].append(index < budget)
-        budget -= min(sizes.comments, budget)
-        walks = []
-        for item_type in types:
-            path = _walk(rng, item_type)[:budget]
-            budget -= len(path)
-            walks.append(path)
-        updates = [1 if budget and rng.random() < 0.5 else 0 for _ in range(n)]
-        updates = _capped(updates, budget)
-        budget -= sum(updates)
-        pairs = _capped([1 if rng.random() < 0.1 else 0 for _ in range(n)], budget // 2)
-        budget -= 2 * sum(pairs)
-        votes = _vote_counts(rng, sizes.votes, types, voter_pool - 1)
-        voted = set(rng.sample(range(sizes.votes), min(sizes.votes, budget)))
-        budget -= len(voted)
-        for _ in range(budget):
-            updates[rng.randrange(n)] += 1
-        return cls(walks, updates, comments, pairs, votes, voted)
-
-
-def _capped(counts: list[int], budget: int) -> list[int]:
-    """Counts kept in order while their running sum stays within budget; zero after."""
-    out = []
-    for count in counts:
-        take = min(count, budget)
-        budget -= take
-        out.append(take)
-    return out
-
-
-def _vote_counts(rng: random.Random, total: int, types: list[str], cap: int) -> list[int]:
-    """Votes per item summing to total: improvements attract most, a long tail by lognormal weight."""
-    weights = [(4.0 if t == "improvement" else 1.0) * rng.lognormvariate(0, 1) for t in types]
-    scale = total / sum(weights)
-    counts = [min(cap, int(w * scale)) for w in weights]
-    missing = total - sum(counts)
-    while missing:
-        i = rng.randrange(len(counts))
-        if counts[i] < cap:
-            counts[i] += 1
-            missing -= 1
-    return counts
-
-
 class History:
     """Plays each item's plan forward in time, writing events, comments and votes into columns."""
 
     def __init__(self, rng: random.Random, people: Any, plan: Plan, end_us: int) -> None:
         self.rng, self.people, self.plan, self.end_us = rng, people, plan, end_us
+        self.talk = Talk(rng, people)
         self.numbers = dict.fromkeys((t.value for t in ItemType), 0)
         self.events: dict[str, list[Any]] = {k: [] for k in ("event_id", "item_id", "seq", "event_type", "payload",
                                                              "version", "created_at", "created_by")}
@@ -116,7 +44,7 @@ class History:
         self.votes: dict[str, list[Any]] = {k: [] for k in ("item_id", "voter", "created_at", "created_by")}
         self.vote_index = 0
 
-    def play(self, index: int, item: WorkItem, platforms: list[str]) -> dict[str, Any]:
+    def play(self, index: int, item: WorkItem, story: dict[str, str]) -> dict[str, Any]:
         """The item's final row, after emitting its whole history."""
         self.numbers[item.item_type] += 1
         prefix = ItemType(item.item_type).key_prefix
@@ -129,9 +57,9 @@ class History:
         last = Event(event_id, item.id, 1, "created", payload, 1, item.created_at, item.created_by)
         for at, _, kind, data in self._actions(index, item, created_us):
             if kind == "change":
-                item, last = self._change(item, data, at)
+                item, last = self._change(item, data, at, story)
             elif kind == "comment":
-                self._comment(item, data, at, platforms)
+                self._comment(item, data, at, story)
             else:
                 self._emit(item, kind, f'{{"voter": {json.dumps(data)}}}', at, data)
         row = _fields(item)
@@ -139,15 +67,27 @@ class History:
         return row
 
     def _actions(self, index: int, item: WorkItem, created_us: int) -> list[tuple[int, int, str, Any]]:
-        """Everything after creation as (time, tie-break, kind, data), in time order."""
-        rng, plan, low = self.rng, self.plan, created_us + 1
-        changes: list[Any] = list(plan.walks[index])
-        for _ in range(plan.updates[index]):
-            changes.insert(rng.randint(0, len(changes)), None)
-        span, rand = self.end_us - low, rng.random
-        times = sorted(low + int(rand() * span) for _ in changes)
-        actions = [(at, 0, "change", change) for at, change in zip(times, changes, strict=True)]
-        actions += [(low + int(rand() * span), 1, "comment", evented) for evented in plan.comments[index]]
+        """Everything after creation as (time, tie-break, kind, data), in time order: the planned steps, the
+        updates (the first right after the item is taken on), most comments while it is worked on and a few once
+        it is settled, votes early in its life (an idea collects them for months)."""
+        rng, plan, low, end = self.rng, self.plan, created_us + 1, self.end_us
+        walk, rand = plan.walks[index], rng.random
+        actions: list[tuple[int, int, str, Any]] = [(at, 0, "change", step) for at, step in walk]
+        busy = min(end, walk[-1][0] + DAY_US if walk else low + 14 * DAY_US) - low
+        updates = plan.updates[index]
+        if updates and walk:
+            actions.append((min(end, walk[0][0] + rng.randint(2, 90) * MINUTE_US), 0, "change", None))
+            updates -= 1
+        actions += [(low + int(rand() * busy), 0, "change", None) for _ in range(updates)]
+        settled = next((at for at, step in walk if PHASES[(item.item_type, step.to_state)] in SETTLED), None)
+        if settled is None or low + busy - settled < DAY_US // 24:  # still worked on (or settled at the very end)
+            settled, after = low + busy, 0.0
+        else:  # most while it was worked on, a few once it is settled
+            after = 0.2
+        work, rest = settled - low, low + busy - settled
+        actions += [(low + int(rand() * work) if rand() >= after else settled + int(rand() * rest), 1, "comment",
+                     evented) for evented in plan.comments[index]]
+        span = min(end, low + (180 if item.item_type == "improvement" else 21) * DAY_US) - low
         chosen = rng.sample(range(len(self.people.voters)), plan.votes[index] + plan.pairs[index])
         for voter in chosen[plan.votes[index]:]:
             first, second = sorted((low + int(rand() * span), low + int(rand() * span)))
@@ -169,33 +109,27 @@ class History:
         evented = self.plan.voted_events
         return [(times[k], 2, "voted", voters[k]) for k in range(len(voters)) if first + k in evented]
 
-    def _change(self, item: WorkItem, step: sm.Transition | None, at: int) -> tuple[WorkItem, Event]:
+    def _change(self, item: WorkItem, step: sm.Transition | None, at: int,
+                story: dict[str, str]) -> tuple[WorkItem, Event]:
         """A transition (step) or a field update (None), bumping the version."""
-        rng, people = self.rng, self.people
         if step is not None:
-            actor = item.created_by if step.author_may and rng.random() < 0.5 else rng.choice(people.triagers)
-            note = fill(rng, rng.choice(NOTES), platform=item.platform or "the platform") if step.note_label else None
-            payload, kind = {"from": item.state, "to": step.to_state, "note": note}, "state_changed"
+            actor = self.talk.mover(item, step)
+            payload = {"from": item.state, "to": step.to_state, "note": self.talk.note(item, step, story)}
+            kind = "state_changed"
         else:
-            actor = rng.choice(people.triagers)
-            field = rng.choice(("assignee", "priority"))
-            options = people.engineers if field == "assignee" else ["p1", "p2", "p3", "p4"]
-            new = rng.choice([o for o in options if o != getattr(item, field)])
-            payload, kind = {"changes": {field: {"from": getattr(item, field), "to": new}}}, "updated"
+            actor, changes = self.talk.update(item)
+            payload, kind = {"changes": changes}, "updated"
         # the event changes the item exactly as the read model folds it (the one event registry)
         item = changed_item(item, EventRow("", item.id, 0, kind, "", item.version + 1, _moment(at), actor), payload)
         event_id = self._emit(item, kind, json.dumps(payload, sort_keys=True), at, actor)
         return item, Event(event_id, item.id, self._seq, kind, payload, item.version, _moment(at), actor)
 
-    def _comment(self, item: WorkItem, evented: bool, at: int, platforms: list[str]) -> None:
-        rng = self.rng
-        author = rng.choice([item.created_by, rng.choice(self.people.triagers), rng.choice(self.people.reporters)])
-        body = fill(rng, rng.choice(COMMENTS), state=item.state.replace("_", " "),
-                    platform=item.platform or rng.choice(platforms or ["the platform"]))
+    def _comment(self, item: WorkItem, evented: bool, at: int, story: dict[str, str]) -> None:
+        author, body = self.talk.comment(item, story)
         if evented:
             comment_id = self._emit(item, "commented", f'{{"body": {json.dumps(body)}}}', at, author)
         else:
-            comment_id = uuid7_at(at // 1000, rng)
+            comment_id = uuid7_at(at // 1000, self.rng)
         for name, value in (("id", comment_id), ("item_id", item.id), ("body", body), ("created_at", at),
                             ("created_by", author)):
             self.comments[name].append(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.models import Actor, ItemType
+from app.models import Actor, ItemType, flags
 from app.models.flags import parse_flag
 from app.models.triage import queue_states
 from app.services import state_machines as sm
@@ -65,12 +65,19 @@ def _sort(value: Any, queue: bool, errors: FieldErrors) -> str:
 def _me_filters(actor: Actor | None, values: dict[str, Any], errors: FieldErrors) -> dict[str, str | None]:
     """"Reported by me" (created_by; `mine` is its old name), "Assigned to me" (assignee), "Voted by me":
     each the caller's own id, and a clear error for a caller who is not signed in."""
-    asked = {flag: parse_flag(values.get(flag)) for flag in ME_FLAGS}
+    asked = {flag: flag_or_none(values.get(flag)) for flag in ME_FLAGS}
     asked["reported"] = asked["reported"] or parse_flag(values.get("mine"))
     for flag, wanted in asked.items():
-        if wanted and actor is None:
+        if wanted is None:
+            errors[flag] = "Use 1 to filter, 0 or nothing for everyone's."
+        elif wanted and actor is None:
             errors[flag] = ME_FLAGS[flag]
     return {flag: actor.id if wanted and actor else None for flag, wanted in asked.items()}
+
+
+def flag_or_none(value: Any) -> bool | None:
+    """An on/off word of a filter switch (first of repeated arguments); None for any other word."""
+    return flags.flag_or_none(_first(value))
 
 
 def _first(value: Any) -> Any:

@@ -165,7 +165,7 @@ class LiveStream:
         for topic in (STATUS, ROADMAP):
             if events and topic in self.sub.topics and self.service.boards.shows(topic, events):
                 board = self.service.boards.board(topic, self.actor, self.service.hub.generation)
-                out.append(Update(cursor, "", board=dataclasses.replace(board, my_votes=frozenset(self.my_votes))))
+                out.append(Update(cursor, "", board=board.for_viewer(self.actor, self.my_votes)))
         if any(isinstance(change, InboxNudge) for change in changes):
             out.append(Update(cursor, "", inbox=True))
         return out

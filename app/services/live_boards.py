@@ -12,6 +12,7 @@ from typing import Any
 
 from app.bounded_cache import BoundedCache
 from app.models import Actor, Event, EventType, ItemType
+from app.services.permissions import permissions
 from app.services.portal import PortalService, RoadmapColumn, StatusBoard
 
 STATUS, ROADMAP = "status", "roadmap"
@@ -28,6 +29,11 @@ class BoardUpdate:
     status: StatusBoard | None = None
     roadmap: list[RoadmapColumn] | None = None  # every card's my_vote is False: see my_votes
     my_votes: frozenset[str] = frozenset()  # the cards this stream's viewer voted for
+    can_vote: bool = False  # the viewer's role may vote (else the roadmap shows counts only)
+
+    def for_viewer(self, actor: Actor | None, my_votes: set[str]) -> BoardUpdate:
+        """The shared board with what this viewer sees differently: their votes, and whether they may vote."""
+        return dataclasses.replace(self, my_votes=frozenset(my_votes), can_vote=permissions(actor).can_vote)
 
 
 class LiveBoards:
@@ -66,8 +72,7 @@ class LiveBoards:
     def _read(self, topic: str, actor: Actor | None) -> Any:
         if topic == STATUS:
             return self.portal.status(actor)
-        return [dataclasses.replace(column, cards=[dataclasses.replace(card, my_vote=False) for card in column.cards])
-                for column in self.portal.roadmap(actor)]  # shared by everyone: nobody's votes marked
+        return self.portal.roadmap(actor)  # shared: whose votes and permission it shows, for_viewer replaces
 
     def my_votes(self, actor: Actor | None) -> set[str]:
         """The items `actor` has voted for (none when signed out): once per stream, when it opens."""

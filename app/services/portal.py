@@ -25,6 +25,7 @@ from typing import Any
 from app.models import Actor, Event, EventType, ItemType, WorkItem
 from app.services.clock import utcnow
 from app.services.excerpts import entry_excerpt
+from app.services.permissions import permissions
 from app.services.work_items import WorkItemService
 
 RESOLVED_DAYS = 14
@@ -106,6 +107,7 @@ class RoadmapCard:
     item: WorkItem
     votes: int
     my_vote: bool
+    can_vote: bool  # the caller's role may vote (viewers and anonymous readers see the count only)
 
 
 @dataclasses.dataclass(slots=True)
@@ -180,7 +182,8 @@ class PortalService:
                 page = self.work_items.list(actor, {**filters, "page_size": 100})
                 found, count = [(it, page.vote_counts.get(it.id, 0)) for it in page.items], page.total
             total += count
-            cards += [RoadmapCard(item, votes, item.id in mine) for item, votes in found]
+            may_vote = permissions(actor).can_vote
+            cards += [RoadmapCard(item, votes, item.id in mine, may_vote) for item, votes in found]
         cards.sort(key=lambda c: (-c.votes, c.item.created_at, c.item.key))
         return RoadmapColumn(key, label, cards[:COLUMN_LIMIT], total)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from app.models import ApiToken, Comment, Event, Page, QuarantinedRow, WorkItem, WorkItemDetail
+from app.models.mail import MailRecord
 from app.models.notification import Inbox, Notification
 
 SORT_FIELDS = ("created_at", "updated_at", "votes", "priority", "triage")
@@ -125,6 +126,33 @@ class NotificationStore(Protocol):
 
     def mark_read(self, user: str, ids: list[str] | None, at: dt.datetime) -> int:
         """Mark the user's notifications read (all when ids is None); idempotent; returns the unread left."""
+        ...
+
+
+class MailStore(Protocol):
+    """The mail tables (user_settings, mail_log, mail_lease) the mailer and /settings use; every store implements
+    it beside Store (embedded: mail_delta.py, Databricks: sql_mail.py)."""
+
+    def email_enabled(self, user: str) -> bool:
+        """Whether `user` gets notification mails (True until they turn it off)."""
+        ...
+
+    def set_email_enabled(self, user: str, enabled: bool, at: dt.datetime) -> None: ...
+
+    def take_mail_lease(self, owner: str, now: dt.datetime, ttl: dt.timedelta) -> dt.datetime | None:
+        """Take or renew the one mailer lease until now + ttl; None while another owner holds it unexpired, else
+        when mailing first started (the first lease ever)."""
+        ...
+
+    def release_mail_lease(self, owner: str, now: dt.datetime) -> None: ...
+
+    def mail_pending(self, since: dt.datetime) -> tuple[list[Notification], dict[tuple[str, str], dt.datetime]]:
+        """Notifications created at or after `since` with no mail_log row (oldest first), and when the last mail
+        since then went to each (user, item)."""
+        ...
+
+    def record_mail(self, rows: list[MailRecord]) -> None:
+        """Add mail_log rows not stored yet (by notification id)."""
         ...
 
 

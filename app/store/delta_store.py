@@ -31,15 +31,19 @@ from app.store.delta_writes import WritePath
 from app.store.followers import Followers
 from app.store.group_commit import BatchContext
 from app.store.intents import FileLock, IntentLog
+from app.store.mail_delta import DeltaMail
 from app.store.maintenance import Maintainer
 from app.store.notification_delta import DeltaInbox
 from app.store.projection import Projector
 from app.store.read_model import ReadModel
+from app.store.webhook_delta import TABLES as WEBHOOK_TABLES
+from app.store.webhook_delta import DeltaWebhooks
 
 log = logging.getLogger(__name__)
 
 ITEMS, EVENTS, COMMENTS, VOTES = "work_items", "work_item_events", "work_item_comments", "work_item_votes"
 TOKENS = "api_tokens"
+UNMAINTAINED = (TOKENS, *WEBHOOK_TABLES)  # small tables written under locks of their own
 FOLLOW_SECONDS = 1.0
 _OPEN: weakref.WeakSet[DeltaStore] = weakref.WeakSet()
 
@@ -53,7 +57,7 @@ def _stop_following() -> None:
         store._maintainer_thread.join(timeout=60)
 
 
-class DeltaStore(DeltaInbox):
+class DeltaStore(DeltaInbox, DeltaMail):
     """Store over local Delta tables; safe for many threads and many processes on one machine."""
 
     def __init__(self, data_dir: str | Path) -> None:
@@ -70,12 +74,13 @@ class DeltaStore(DeltaInbox):
         self._projector = Projector(own_handles, self.model, self._intents, self.root / ".projector.lock")
         self._followers = Followers(self.root / "_followers")
         self._maintainer = Maintainer(self.root, {name: DeltaTableHandle(self.root, d) for name, d in
-                                                  table_defs().items() if name != TOKENS},
+                                                  table_defs().items() if name not in UNMAINTAINED},
                                       self._lock, self._projector.lock, self._followers.oldest)
         self._cursor = EventsCursor(self.tables, self.model, self._lock)
         self._writes = WritePath(self.model, self.tables[EVENTS], self._lock, self._cursor, self._intents,
                                  self._projector)
         self._tokens = DeltaTokens(self.tables[TOKENS], self._lock)
+        self.webhooks = DeltaWebhooks(self.root)  # WebhookStore (webhook_delta.py)
         with self._lock.held():
             for handle in self.tables.values():
                 handle.ensure()
@@ -146,6 +151,7 @@ class DeltaStore(DeltaInbox):
     def known_actors(self) -> frozenset[str]:
         self._fresh()
         return self.model.known_actors()
+
     def events_after(self, cursor: int, limit: int = 500) -> tuple[list[Event], int]:
         """From memory: the follower keeps the model current (see delta_feed.py)."""
         return delta_feed.events_after(self.model, cursor, limit)
@@ -256,6 +262,7 @@ class DeltaStore(DeltaInbox):
     def close(self) -> None:
         """Stop following, finish pending projections and release file handles."""
         self.run_close_hooks()  # the notifier stops first (notification_delta.py)
+        self.webhooks.close()
         self._closed.set()
         for thread in (self._follower, self._maintainer_thread):
             if thread is not threading.current_thread():
@@ -264,3 +271,4 @@ class DeltaStore(DeltaInbox):
         self._followers.leave()
         self._projector.close()
         self._lock.close()
+        self.close_mail()

@@ -23,10 +23,12 @@ from app.store.base import ItemQuery, StoreConflict
 from app.store.errors import StoreUnavailable
 from app.store.sql_cache import TtlCache
 from app.store.sql_connection import Connect, ConnectionPool, is_concurrency_error
+from app.store.sql_mail import SqlMail
 from app.store.sql_notifications import SqlInbox
 from app.store.sql_reconcile import BackgroundReconciler, reconcile
 from app.store.sql_rows import comment_from_row, item_from_row, readable_events, token_from_row, token_params, utc
 from app.store.sql_statements import Statements
+from app.store.sql_webhooks import SqlWebhooks
 from app.store.sql_writes import ItemWrites
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ ACTORS_TTL = 30.0  # seconds the people directory's actors are kept (known_actor
 RECONCILE_EVERY = 300.0  # seconds between background reconciliations (sooner after a failed step)
 
 
-class SqlStore(ItemWrites, SqlInbox):
+class SqlStore(ItemWrites, SqlInbox, SqlMail):
     """Store and TokenStore over a DB-API connection factory (the Databricks connector, or an emulator)."""
 
     def __init__(self, connect: Connect, catalog: str, schema: str, cache_ttl: float = 2.0,
@@ -46,6 +48,7 @@ class SqlStore(ItemWrites, SqlInbox):
         self.seq_taken: BoundedCache[int | None] = BoundedCache(10_000)  # item id -> last seq we took and stored
         self.quarantined_rows: dict[str, QuarantinedRow] = {}  # event rows met that cannot be shown
         self.reconciler = BackgroundReconciler(self, reconcile_every) if reconcile_every > 0 else None
+        self.webhooks = SqlWebhooks(self)  # WebhookStore (sql_webhooks.py)
         if recover:
             try:
                 reconcile(self)
@@ -181,6 +184,7 @@ class SqlStore(ItemWrites, SqlInbox):
 
     def close(self) -> None:
         self.run_close_hooks()  # the notifier stops first (sql_notifications.py)
+        self.webhooks.close()
         if self.reconciler:
             self.reconciler.stop()
         self.pool.close()

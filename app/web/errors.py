@@ -25,7 +25,8 @@ from app.web.timeline import LONG_FIELDS, describe
 
 log = logging.getLogger(__name__)
 
-SIGN_IN_FIRST = ("tickets", "admin")  # desk pages send anonymous readers to sign in; portal and embeds answer 401
+SIGN_IN_FIRST = ("tickets", "admin", "inbox", "settings", "people", "webhooks")  # desk pages: anonymous readers
+# are sent to sign in and back; portal pages and embeds answer 401
 TITLES = {400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 413: "Too large", 422: "Check your input", 429: "Slow down",
           500: "Something went wrong", 503: "Temporarily unavailable", 507: "Storage full"}

@@ -44,7 +44,8 @@ def vote(item_id: str) -> Response:
     voted, count = services().work_items.vote(current_actor(), item_id[:64], wanted)
     if not wants_fragment():
         return redirect(url_for("portal.roadmap", _anchor=f"card-{item_id}"), code=303)
-    return render_fragment("portal/_vote.html", item_id=item_id, voted=voted, votes=count, signed_in=True)
+    return render_fragment("portal/_vote.html", item_id=item_id, voted=voted, votes=count, can_vote=True,
+                           signed_in=True)
 
 
 @bp.get("/docs")

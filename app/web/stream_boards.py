@@ -2,7 +2,8 @@
 per process, whichever stream asks first, and shared by all the others.
 
 The status board is the same for every reader. The roadmap differs in two things only: whether the viewer
-is signed in (a vote button or a plain count: two variants) and which cards they voted for. So each variant
+may vote (a vote button, or a plain count saying "sign in" or "reporters and above": three variants) and
+which cards they voted for. So each variant
 is rendered twice, every card voted and no card voted, cut at the cards, and each stream joins the pieces
 its viewer's votes pick: a string join per stream, no template. The CSRF token of the vote forms is left as
 a marker in the shared HTML and replaced by the viewer's own, so no stream ever carries another's token."""
@@ -28,12 +29,13 @@ _RENDERING = threading.Lock()
 
 
 def board_html(board: BoardUpdate, signed_in: bool) -> Markup:
-    """The board partial of this update, for this stream's viewer."""
+    """The board partial of this update, for this stream's viewer (`board.for_viewer`)."""
     if board.status is not None:
         html = _once(("status", board.generation), lambda: render_template(
             "portal/_status_board.html", board=board.status))
         return Markup(html)
-    pieces = _once(("roadmap", board.generation, signed_in), lambda: _roadmap_pieces(board.roadmap or []))
+    pieces = _once(("roadmap", board.generation, signed_in, board.can_vote),
+                   lambda: _roadmap_pieces(board.roadmap or [], board.can_vote))
     return Markup(viewer_roadmap(pieces, board.my_votes, csrf_token() if signed_in else ""))  # type: ignore[arg-type]
 
 
@@ -48,10 +50,10 @@ def _once(key: tuple[object, ...], render: Callable[[], object]) -> object:
     return found
 
 
-def _roadmap_pieces(columns: list[RoadmapColumn]) -> tuple[list[str], list[str]]:
+def _roadmap_pieces(columns: list[RoadmapColumn], can_vote: bool) -> tuple[list[str], list[str]]:
     """The board cut before each card, rendered with no card voted and with every card voted."""
     def render(voted: bool) -> list[str]:
-        marked = [dataclasses.replace(column, cards=[dataclasses.replace(card, my_vote=voted)
+        marked = [dataclasses.replace(column, cards=[dataclasses.replace(card, my_vote=voted, can_vote=can_vote)
                                                      for card in column.cards]) for column in columns]
         return render_template("portal/_roadmap_board.html", columns=marked, csrf_token=lambda: TOKEN).split(CARD)
 

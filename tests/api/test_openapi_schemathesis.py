@@ -4,6 +4,7 @@ against a real item and unknown ids) and checks every answer against the documen
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from app import create_app
 from app.api.openapi import PATHS
 from app.core.context import services
+from app.models.workflows import WORKFLOWS
+from app.models.workflows import states as workflow_states
 
 OPERATIONS = [(path, method.upper()) for path, ops in PATHS.items() for method in ops if method != "parameters"]
 # Operations with something a client can get wrong besides the id (a body or query parameters).
@@ -49,7 +52,7 @@ def item_id(api_app: Flask) -> str:
 def test_document_is_served_and_lists_every_route(api_app: Flask) -> None:
     served = api_app.test_client().get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.1")
-    api_rules = {(r.rule.removeprefix("/api/v1").replace("<item_id>", "{item_id}"), m)
+    api_rules = {(re.sub(r"<(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1")), m)
                  for r in api_app.url_map.iter_rules() if r.rule.startswith("/api/v1/")
                  for m in r.methods - {"HEAD", "OPTIONS"} if not r.rule.endswith("openapi.json")}
     assert api_rules == set(OPERATIONS)
@@ -70,6 +73,18 @@ def _future_needed_by(case: Any) -> None:
         body["needed_by"] = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=365)).isoformat()
 
 
+def _state_of_the_type(case: Any) -> None:
+    """The document says, not expresses, that a `state` filter must be a state of the chosen `type` (an
+    improvement is never "closed": a 422, not an empty list): such a generated state is dropped so the
+    positive run still checks the rest."""
+    query = case.query if isinstance(case.query, dict) else {}
+    item_type, state = query.get("type"), query.get("state")
+    if isinstance(item_type, str) and item_type.strip() in WORKFLOWS and isinstance(state, str):
+        chosen = [s.strip() for s in state.split(",") if s.strip()]
+        if any(s not in workflow_states(item_type.strip()) for s in chosen):
+            del query["state"]
+
+
 @pytest.mark.parametrize("path, method, mode", CASES)
 def test_api_conforms_to_its_openapi_document(api_app: Flask, item_id: str, path: str, method: str,
                                               mode: schemathesis.GenerationMode) -> None:
@@ -83,6 +98,8 @@ def test_api_conforms_to_its_openapi_document(api_app: Flask, item_id: str, path
         excluded = [positive_data_acceptance] if (path, method) in STATEFUL else []
         if mode.is_positive and (path, method) == ("/work-items", "POST"):
             _future_needed_by(case)
+        if mode.is_positive and (path, method) == ("/work-items", "GET"):
+            _state_of_the_type(case)
         case.call_and_validate(headers=HEADERS, excluded_checks=excluded)
 
     check()

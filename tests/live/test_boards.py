@@ -86,11 +86,12 @@ def test_each_roadmap_viewer_sees_their_own_votes_and_token(make_app: Callable[.
         bob = Stream(address, "roadmap", headers=_cookie(app, BOB.id, "bob-token-1234"))
         alice = Stream(address, "roadmap", headers=_cookie(app, ALICE.id, "alice-token-5678"))
         anonymous = Stream(address, "roadmap")
-        _wait_for_streams(app, 3)
+        viewer = Stream(address, "roadmap", headers=_cookie(app, "vic@example.com", "vic-token-9012"))
+        _wait_for_streams(app, 4)
         services(app).work_items.vote(ALICE, second)
         seen = {name: stream.until("Dark mode").data for name, stream in
-                (("bob", bob), ("alice", alice), ("anonymous", anonymous))}
-        for stream in (bob, alice, anonymous):
+                (("bob", bob), ("alice", alice), ("anonymous", anonymous), ("viewer", viewer))}
+        for stream in (bob, alice, anonymous, viewer):
             stream.close()
     assert 'aria-pressed="true"' in _card(seen["bob"], first)  # voted before the stream opened
     assert 'aria-pressed="false"' in _card(seen["bob"], second)
@@ -100,6 +101,7 @@ def test_each_roadmap_viewer_sees_their_own_votes_and_token(make_app: Callable[.
     assert "alice-token-5678" in seen["alice"] and "bob-token-1234" not in seen["alice"]
     assert "<form" not in seen["anonymous"] and "Sign in to vote" in seen["anonymous"]
     assert 'hx-target="#roadmap-board"' in seen["anonymous"]
+    assert "<form" not in seen["viewer"] and "Reporters and above can vote" in seen["viewer"]  # a viewer's role
 
 
 def test_a_status_page_hears_only_of_incidents(make_app: Callable[..., Flask]) -> None:

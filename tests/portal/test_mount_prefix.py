@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from app.services.work_items import WorkItemService
+from app.web.assets import hashes
 from tests.portal.support import improvement, sign_in
 
 PREFIX = "/desk"
@@ -58,4 +59,4 @@ def test_embed_links_carry_the_mount_prefix(app: Flask, live_items: WorkItemServ
     item = improvement(live_items, "Embedded")
     html = _mounted(app).get(f"{PREFIX}/embed/work-items/{item.id}").get_data(as_text=True)
     assert f'href="http://localhost{PREFIX}/work-items/{item.id}"' in html
-    assert f'href="http://localhost{PREFIX}/static/css/embed.css"' in html
+    assert f'href="http://localhost{PREFIX}/static/css/embed.css?v={hashes(app).digest("css/embed.css")}"' in html

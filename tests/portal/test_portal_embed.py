@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from app.core.context import services
 from app.services.work_items import WorkItemService
+from app.web.assets import hashes
 from tests.portal.support import ORIGIN, REPORTER, improvement, incident, sign_in
 
 EMBEDS = ["/embed/status", "/embed/roadmap", "/embed/work-items?type=improvement"]
@@ -84,7 +85,8 @@ def test_fragment_is_self_contained_and_document_for_iframes(client: FlaskClient
     incident(live_items, "sev1", platform="kafka", title="Lagging consumers")
     fragment = client.get("/embed/status", headers=HTMX).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div class="dd-embed" id="dd-embed-status">')
-    assert '<link rel="stylesheet" href="http://localhost/static/css/embed.css">' in fragment
+    css = hashes(client.application).digest("css/embed.css")
+    assert f'<link rel="stylesheet" href="http://localhost/static/css/embed.css?v={css}">' in fragment
     assert 'data-platform="kafka" data-condition="major_outage"' in fragment
     assert 'href="http://localhost/work-items/' in fragment and "<html" not in fragment
     classes = {c for attr in fragment.split('class="')[1:] for c in attr.split('"')[0].split()}

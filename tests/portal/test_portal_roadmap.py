@@ -157,3 +157,12 @@ def test_vote_value_must_be_yes_or_no(client: FlaskClient, live_items: WorkItemS
     response = client.post(f"/roadmap/{item.id}/vote", data={"csrf_token": token, "voted": "maybe"})
     assert response.status_code == 422 and "voted=1" in response.get_data(as_text=True)
     assert live_items.get(item.id, None).vote_count == 0
+
+
+def test_viewers_see_read_only_votes_not_a_button_that_refuses(client: FlaskClient,
+                                                               live_items: WorkItemService) -> None:
+    item = improvement(live_items, "Quota alerts per team")
+    sign_in(client, "viewer@example.com")
+    page = client.get("/roadmap").get_data(as_text=True)
+    assert f'id="vote-{item.id}" class="pt-vote pt-vote--readonly" title="Reporters and above can vote"' in page
+    assert f'hx-post="/roadmap/{item.id}/vote"' not in page

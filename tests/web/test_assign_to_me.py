@@ -28,7 +28,7 @@ def test_assign_to_me_with_htmx_swaps_the_item_and_is_audited(app: Flask, client
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<article id="item-main"')
-    assert "<dt>Assignee</dt><dd>alice@example.com</dd>" in html
+    assert '<dt>Assignee</dt><dd><span class="email" title="alice@example.com">' in html
     assert "Assign to me" not in html  # already theirs
     [*_, last] = services(app).work_items.events(item.id, ALICE)
     assert (last.event_type, last.created_by) == ("updated", "alice@example.com")
@@ -78,5 +78,5 @@ def test_triage_queue_rows_offer_assign_to_me_and_swap_the_row(app: Flask, clien
     response = post(client, f"/work-items/{item.id}/assign-to-me",
                     {"expected_version": "1", "from": "row", "next": "/work-items?view=triage"}, htmx=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith(f'<tr data-row id="row-{item.id}">')
+    assert response.status_code == 200 and html.lstrip().startswith(f'<tr data-row id="row-{item.id}"')
     assert '<span class="muted">You</span>' in html and "Assign to me" not in html

@@ -131,3 +131,20 @@ def test_closed_reading_sends_anonymous_people_to_sign_in(tmp_path: Path):
     assert response.headers["Location"].startswith("/sign-in?next=/work-items?type%3Dincident")
     fragment = client.get("/work-items", headers=HTMX)
     assert fragment.status_code == 401 and "Sign in" in fragment.get_data(as_text=True)
+
+
+def test_personal_pages_send_anonymous_people_to_sign_in_and_back(tmp_path: Path):
+    client = create_app({"DATA_DIR": str(tmp_path)}).test_client()
+    for page in ("/inbox", "/settings", "/people", "/admin/webhooks"):
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response.headers["Location"] == f"/sign-in?next={page}"
+
+
+def test_admins_find_the_admin_pages_from_every_page(make_app):
+    app = make_app()
+    admin = sign_in(app.test_client(), "root@example.com")
+    page = admin.get("/work-items").get_data(as_text=True)
+    assert 'href="/admin/webhooks"' in page and 'href="/admin/quarantine"' in page
+    triager = sign_in(app.test_client(), "alice@example.com")
+    assert "/admin/webhooks" not in triager.get("/work-items").get_data(as_text=True)

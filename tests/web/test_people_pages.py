@@ -69,4 +69,6 @@ def test_mentions_in_descriptions_and_comments_link_to_known_people(client: Flas
 
 def test_people_page_signed_out_browser_is_not_shown_identities(app: object) -> None:
     anon = sign_in(app.test_client(), None)  # type: ignore[attr-defined]
-    assert anon.get("/people?q=a").status_code == 401
+    page = anon.get("/people?q=a")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/sign-in?next=/people")
+    assert anon.get("/people?q=a", headers={"HX-Request": "true"}).status_code == 401

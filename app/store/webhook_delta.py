@@ -1,0 +1,148 @@
+"""Webhooks in the embedded store: three small Delta tables, each read whole and cached in memory.
+
+Every write of these tables holds `.webhooks.lock` (all processes) and is one merge keyed on the row id, so a
+compare-and-set (the lease, the cursor) reads the fresh table under the lock and writes in the same hold.
+A merge that meets a background compaction of the same table is retried on the new version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from deltalake.exceptions import CommitFailedError
+
+from app.models.webhook import DISPATCHER, PENDING, Delivery, DispatchState, Webhook
+from app.store.ddl import table_def
+from app.store.delta_tables import DeltaTableHandle, read_table
+from app.store.intents import FileLock
+
+TABLES = {"webhooks": "id", "webhook_deliveries": "delivery_id", "webhook_dispatch": "name"}
+MERGE_TRIES = 5
+
+
+class CachedTable:
+    """One table's rows by key, re-read when its Delta version moves (a stat per read)."""
+
+    def __init__(self, root: Path, name: str, key: str) -> None:
+        self.handle = DeltaTableHandle(root, table_def(name))
+        self.key = key
+        self._rows: dict[str, dict[str, Any]] = {}
+        self._version = -2
+        self._mutex = threading.Lock()
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        with self._mutex:
+            if self._version < 0 or self.handle.has_commit(self._version + 1):
+                table = self.handle.refresh()
+                self._version = table.version()
+                self._rows = {r[self.key]: r for r in read_table(table).to_pylist()}
+            return self._rows
+
+    def upsert(self, rows: list[dict[str, Any]]) -> None:
+        """Insert or replace rows by key in one commit (callers hold the webhooks lock)."""
+        updates = {c: f"s.{c}" for c in self.handle.schema.names}
+        for attempt in range(MERGE_TRIES):
+            try:
+                with self._mutex:
+                    (self.handle._merge(rows, f"t.{self.key} = s.{self.key}")
+                     .when_matched_update(updates=updates).when_not_matched_insert(updates=updates).execute())
+                    self._version = -2
+                return
+            except CommitFailedError:  # a compaction committed first: merge again on its version
+                if attempt == MERGE_TRIES - 1:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+
+
+class DeltaWebhooks:
+    """WebhookStore over the embedded tables."""
+
+    def __init__(self, root: Path) -> None:
+        self._tables = {name: CachedTable(root, name, key) for name, key in TABLES.items()}
+        self._lock = FileLock(root / ".webhooks.lock")
+        self.on_close: list[Callable[[], None]] = []  # the dispatcher's stop: it ends before the store does
+
+    def close(self) -> None:
+        for stop in self.on_close:
+            stop()
+
+    def ensure(self) -> None:
+        for table in self._tables.values():
+            table.handle.ensure()
+
+    def _rows(self, name: str) -> dict[str, dict[str, Any]]:
+        return self._tables[name].rows()
+
+    # ---- registrations ------------------------------------------------------------------
+    def add_webhook(self, webhook: Webhook) -> None:
+        with self._lock.held():
+            self._tables["webhooks"].upsert([webhook.to_row()])
+
+    def list_webhooks(self) -> list[Webhook]:
+        hooks = [Webhook.from_row(r) for r in self._rows("webhooks").values() if r["deleted_at"] is None]
+        return sorted(hooks, key=lambda w: (w.created_at, w.id))
+
+    def delete_webhook(self, webhook_id: str, deleted_by: str, at: dt.datetime) -> bool:
+        with self._lock.held():
+            row = self._rows("webhooks").get(webhook_id)
+            if row is None or row["deleted_at"] is not None:
+                return False
+            self._tables["webhooks"].upsert([{**row, "deleted_at": at, "deleted_by": deleted_by}])
+            return True
+
+    # ---- deliveries ---------------------------------------------------------------------
+    def add_deliveries(self, deliveries: list[Delivery]) -> int:
+        with self._lock.held():
+            known = self._rows("webhook_deliveries")
+            new = [d.to_row() for d in deliveries if d.delivery_id not in known]
+            if new:
+                self._tables["webhook_deliveries"].upsert(new)
+            return len(new)
+
+    def delivery_ids(self, ids: list[str]) -> set[str]:
+        known = self._rows("webhook_deliveries")
+        return {i for i in ids if i in known}
+
+    def pending_deliveries(self, limit: int) -> list[Delivery]:
+        rows = [r for r in self._rows("webhook_deliveries").values() if r["status"] == PENDING]
+        rows.sort(key=lambda r: (r["event_at"], r["item_id"], r["seq"], r["webhook_id"]))
+        return [Delivery.from_row(r) for r in rows[:limit]]
+
+    def save_delivery(self, delivery: Delivery) -> None:
+        with self._lock.held():
+            self._tables["webhook_deliveries"].upsert([delivery.to_row()])
+
+    def deliveries_for(self, webhook_id: str, limit: int) -> list[Delivery]:
+        rows = [r for r in self._rows("webhook_deliveries").values() if r["webhook_id"] == webhook_id]
+        rows.sort(key=lambda r: (r["created_at"], r["event_at"], r["seq"]), reverse=True)
+        return [Delivery.from_row(r) for r in rows[:limit]]
+
+    # ---- lease and cursor ---------------------------------------------------------------
+    def dispatch_state(self) -> DispatchState | None:
+        row = self._rows("webhook_dispatch").get(DISPATCHER)
+        return DispatchState(**row) if row else None
+
+    def take_lease(self, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
+        with self._lock.held():
+            state = self.dispatch_state()
+            if state is not None and state.owner not in (None, owner) and state.lease_until and state.lease_until > now:
+                return False
+            first = state or DispatchState(DISPATCHER, None, None, None, 0, now, owner)
+            row = {**dataclasses.asdict(first), "owner": owner, "lease_until": until, "version": first.version + 1}
+            self._tables["webhook_dispatch"].upsert([row])
+            return True
+
+    def save_cursor(self, owner: str, cursor_at: dt.datetime) -> bool:
+        with self._lock.held():
+            state = self.dispatch_state()
+            if state is None or state.owner != owner:
+                return False
+            row = {**dataclasses.asdict(state), "cursor_at": cursor_at, "version": state.version + 1}
+            self._tables["webhook_dispatch"].upsert([row])
+            return True
