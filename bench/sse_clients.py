@@ -1,12 +1,16 @@
 """Many open GET /events/stream connections read by one thread (bench/streams.py): each connection counts the
-messages it receives and when each arrived, so a write's reach is the time until the last stream has it."""
+messages it receives and when each arrived, so a write's reach is the time until the last stream has it;
+and the two plain HTTP calls the bench makes beside them."""
 
 from __future__ import annotations
 
+import json
 import selectors
 import socket
 import threading
 import time
+import urllib.request
+from typing import Any
 
 MESSAGE = b"\nid: "  # each live message starts with its id line (heartbeats are comment lines, not counted)
 
@@ -102,3 +106,21 @@ class SseClients:
             self._thread.join(timeout=5)
         for connection in self.connections:
             connection.sock.close()
+
+
+def post(url: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST JSON as the bench's writer; the answer's JSON."""
+    request = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"X-Forwarded-Email": "bench.writer@example.com",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def timed_get(url: str) -> dict[str, float]:
+    """One page view: its size and time (the status board a status stream would carry on an incident change)."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"X-Forwarded-Email": "bench@example.com"}),
+                                timeout=60) as response:
+        size = len(response.read())
+    return {"kib": size / 1024, "ms": (time.perf_counter() - started) * 1000}

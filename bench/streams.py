@@ -4,13 +4,12 @@ Measures (issue #14's targets): how long a write takes to reach every open strea
 over WRITES comments on an improvement sent through the API, each reaching the detail and list streams of
 both workers; the status streams must hear nothing of it: the status board shows incidents only), the CPU
 of the two workers while the streams sit idle (against the same workers with no stream open), and the
-list/detail page throughput against the static page with the streams open and without.
+list/detail page throughput against the static page without streams, with them open, and after they closed.
 Alone: `python -m bench.streams [--data DIR] [--small]` (DIR: a store folder to copy, e.g. bench/.data)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -18,17 +17,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from bench.http_bench import WARMUP_SECONDS, Server, _free_port, sample_ids, session_cookie, wrk, wrk_median
-from bench.sse_clients import SseClients
+from bench.sse_clients import SseClients, post, timed_get
 from bench.wrk_scripts import script
 
 STREAMS = {"item": 100, "list": 60, "status": 40}  # 200 pages: one improvement's detail, lists, status boards
 THREADS = 128  # per worker: LIVE_WORKER_STREAMS defaults to 124, the other 4 serve pages and writes
-WRITES, IDLE_SECONDS, CONNECTIONS = 20, 20, 4
+WRITES, IDLE_SECONDS, CONNECTIONS, HEARTBEAT = 20, 20, 4, 15
 
 
 class StreamServer(Server):
@@ -52,14 +50,6 @@ class StreamServer(Server):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
-
-
-def _post(url: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"X-Forwarded-Email": "bench.writer@example.com",
-                                              "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def idle_share(server: StreamServer, seconds: float = IDLE_SECONDS) -> float:
@@ -100,7 +90,7 @@ def reach(server: StreamServer, clients: SseClients, item_id: str) -> list[float
         time.sleep(0.7 + (n % 5) * 0.13)  # writes land at different points of the other worker's follow cycle
         before = clients.counts()
         started = time.perf_counter()
-        _post(server.url, f"/api/v1/work-items/{item_id}/comments", {"body": f"Bench comment {n}"})
+        post(server.url, f"/api/v1/work-items/{item_id}/comments", {"body": f"Bench comment {n}"})
         arrived = clients.wait_for(before)
         times.append((arrived - started) if arrived is not None else float("inf"))
     return times
@@ -117,7 +107,7 @@ def run_streams(folder: Path, platforms: list[str], seconds: int = 5) -> dict[st
         static.stop()
     with tempfile.TemporaryDirectory(prefix="dd-ready-") as ready:
         env = {"DATA_DIR": str(folder), "AUTH_MODE": "proxy", "RATELIMIT_ENABLED": "0", "USE_MOCK_DATA": "0",
-               "LOG_LEVEL": "WARNING", "BENCH_READY_DIR": ready}
+               "LOG_LEVEL": "WARNING", "BENCH_READY_DIR": ready, "LIVE_HEARTBEAT_SECONDS": str(HEARTBEAT)}
         server = StreamServer(env, Path(ready))
         try:
             server.wait()
@@ -132,7 +122,7 @@ def run_streams(folder: Path, platforms: list[str], seconds: int = 5) -> dict[st
 def measure(server: StreamServer, ids: list[str], platforms: list[str], seconds: int) -> dict[str, Any]:
     """Pages and idle CPU without streams, then the same with STREAMS open, and the writes' reach."""
     out: dict[str, Any] = {"without": pages(server, ids, platforms, seconds), "idle_without": idle_share(server)}
-    item = _post(server.url, "/api/v1/work-items", {"item_type": "improvement", "title": "Bench improvement"})
+    item = post(server.url, "/api/v1/work-items", {"item_type": "improvement", "title": "Bench improvement"})
     time.sleep(2)  # the other worker's follower folds the creation before the streams open
     clients, status = open_streams(server, item["id"])
     try:
@@ -142,20 +132,13 @@ def measure(server: StreamServer, ids: list[str], platforms: list[str], seconds:
         out["reach_s"] = reach(server, clients, item["id"])
         out["status_messages"] = sum(status.counts())
         out["with"] = pages(server, ids, platforms, seconds)
-        out["status_page"] = _timed_get(server.url + "/status")
+        out["status_page"] = timed_get(server.url + "/status")
     finally:
         clients.close()
         status.close()
+    time.sleep(HEARTBEAT + 1)  # a hung-up stream is freed when its next heartbeat cannot be written
+    out["after"] = pages(server, ids, platforms, seconds)  # the first run may still share the CPU with start-up
     return out
-
-
-def _timed_get(url: str) -> dict[str, float]:
-    """One page view: its size and time (the status board a status stream would carry on an incident change)."""
-    started = time.perf_counter()
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"X-Forwarded-Email": "bench@example.com"}),
-                                timeout=60) as response:
-        size = len(response.read())
-    return {"kib": size / 1024, "ms": (time.perf_counter() - started) * 1000}
 
 
 def report(out: dict[str, Any]) -> None:
@@ -174,7 +157,7 @@ def report(out: dict[str, Any]) -> None:
           f"each): the idle streams cost {busy - idle:.2f} %")
     print(f"{'route':<15} {'conns':>5} {'req/s':>9} {'p95 ms':>8} {'vs static':>10}  "
           f"(static {out['static_rps']:.0f} req/s)")
-    for phase in ("without", "with"):
+    for phase in ("without", "with", "after"):
         for kind, r in out[phase].items():
             ratio = r["rps"] / out["static_rps"] if "rps" in r else 0
             print(f"{kind + ' ' + phase:<15} {CONNECTIONS:>5} {r.get('rps', 0):>9.1f} {r.get('p95_ms', 0):>8.1f} "
