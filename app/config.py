@@ -61,6 +61,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
                                     "takes over)"),
     "WEBHOOK_GRACE_SECONDS": ("60", "Events are re-read this far behind the cursor, so a write committed late "
                                     "is still delivered"),
+    "LIVE_POLL_SECONDS": ("1", "Databricks store: seconds between the one events query per process that feeds "
+                          "every live page (the embedded store needs none)"),
+    "LIVE_HEARTBEAT_SECONDS": ("15", "Seconds of quiet before a live stream sends a heartbeat (keeps proxies "
+                               "from closing it)"),
+    "LIVE_STREAM_SECONDS": ("600", "A live stream then ends and the browser reconnects (Last-Event-ID, any worker)"),
+    "LIVE_MAX_STREAMS": ("10", "Open live pages per person (more answer 429)"),
+    "LIVE_WORKER_STREAMS": ("", "Live streams one worker process holds (more answer 503); empty: gunicorn "
+                            "`--threads` minus 4, at least half of them"),
     "SMTP_URL": ("", "Mail notifications through this server: `smtp://host:25`, `smtp://host:587?starttls=1` or "
                  "`smtps://user:pass@host:465` (percent-encoded); unset: no mail. Needs PUBLIC_URL"),
     "SMTP_FROM": ("", "From address of notification mails (default `deltadesk@` the PUBLIC_URL host)"),
@@ -79,6 +87,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
 }
 FLAGS = ("ALLOW_ANONYMOUS_READ", "USE_MOCK_DATA", "RATELIMIT_ENABLED")
+SECONDS = ("LIVE_POLL_SECONDS", "LIVE_HEARTBEAT_SECONDS", "LIVE_STREAM_SECONDS")  # positive numbers
+COUNTS = ("LIVE_MAX_STREAMS", "LIVE_WORKER_STREAMS")  # whole numbers (LIVE_WORKER_STREAMS may be empty)
 MIN_SECRET_KEY = 32
 RATELIMIT_FILE = ".ratelimits.sqlite3"
 
@@ -107,10 +117,30 @@ def validate(values: dict[str, str]) -> dict[str, str]:
                               "on, off.")
     if not values["MAX_CONTENT_LENGTH"].strip().isdigit() or int(values["MAX_CONTENT_LENGTH"]) <= 0:
         raise ConfigError(f"MAX_CONTENT_LENGTH={values['MAX_CONTENT_LENGTH']!r} must be a whole number of bytes.")
+    _check_live(values)
     if checked["ENV"] == "production":
         _check_secret_key(values["SECRET_KEY"])
     _check_mail(values)
     return checked
+
+
+def _check_live(values: dict[str, str]) -> None:
+    """The live pages' intervals are positive numbers of seconds and their limits whole numbers: a typo must
+    not start a poller that spins or a worker that refuses every stream."""
+    for name in SECONDS:
+        try:
+            ok = 0 < float(values[name]) < float("inf")
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ConfigError(f"{name}={values[name]!r} must be a positive number of seconds.")
+    for name in COUNTS:
+        text = values[name].strip()
+        if not (text.isascii() and text.isdigit()) and not (name == "LIVE_WORKER_STREAMS" and not text):
+            raise ConfigError(f"{name}={values[name]!r} must be a whole number"
+                              + (" (or empty for the default)." if name == "LIVE_WORKER_STREAMS" else "."))
+    if int(values["LIVE_MAX_STREAMS"]) < 1:
+        raise ConfigError("LIVE_MAX_STREAMS must be at least 1.")
 
 
 def _check_mail(values: dict[str, str]) -> None:

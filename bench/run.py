@@ -1,4 +1,4 @@
-"""`make bench`: the large store, embedded operation latencies, start-up, memory, and HTTP throughput.
+"""`make bench`: the large store, embedded operation latencies, start-up, memory, HTTP throughput, live streams.
 
 Prints figures and writes them to bench/results/<UTC time>.json; it never asserts timings.
 Options: --samples N (per operation), --skip-http, --http-seconds S, --small (a 5 000-item store),
@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         report["integrity"] = integrity(folder)
         if not args.skip_http:
             from bench.http_run import run_http
+            from bench.streams import run_streams  # 200 live streams across 2 gthread workers
 
             report["http"] = run_http(folder, PLATFORMS, args.http_seconds)
+            report["streams"] = run_streams(folder, PLATFORMS, args.http_seconds)
     if not args.skip_reach:  # its own temp folders; waits for every webhook delivery (minutes, see reach.py)
         from bench.reach import run as run_reach
 

@@ -75,12 +75,15 @@ def build_services(config: Config, store: Store) -> Services:
         return extract_mentions(text, people)
 
     notifier = Notifier(store, mentioned)
+    portal = PortalService(work_items)
+    live = build_live(config, portal, store)
+    notifier.on_saved.append(live.hub.nudge_inbox)  # a stored notification updates its reader's open pages
     notifier.start()
     mailer = start_mailer(config, store)
     return Services(config=config, work_items=work_items, admin=AdminService(store),
-                    portal=PortalService(work_items), docs=DocsLibrary(config["CONTENT_DIR"]),
+                    portal=portal, docs=DocsLibrary(config["CONTENT_DIR"]),
                     tokens=TokenService(store), roles=roles, sessions=sessions,
-                    people=people, live=build_live(config, work_items, store),
+                    people=people, live=live,
                     watchers=WatcherService(work_items, mentioned), notifications=NotificationService(store),
                     notifier=notifier, webhooks=_webhooks(config, store), store=store,
                     settings=SettingsService(store, mailer is not None), mailer=mailer)

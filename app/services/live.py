@@ -15,11 +15,12 @@ from collections.abc import Iterator
 
 from app.models import Actor, Event
 from app.models.errors import DomainError
-from app.services.live_hub import OVERLAP_MICROS, LiveHub, micros
-from app.services.live_subscription import Busy, Subscription, TooMany
+from app.services.live_boards import ROADMAP, STATUS, BoardUpdate, LiveBoards, follow_votes
+from app.services.live_hub import INBOX, OVERLAP_MICROS, LiveHub, micros, topics_of
+from app.services.live_subscription import Busy, Change, InboxNudge, Subscription, TooMany
 from app.services.work_items import DetailView, ItemView, WorkItemService
 
-TOPIC = re.compile(r"item:[0-9A-Za-z-]{1,64}|list")
+TOPIC = re.compile(r"item:[0-9A-Za-z-]{1,64}|list|status|roadmap|inbox")
 MAX_TOPICS = 20
 REPLAY_LIMIT = 200  # events replayed after a reconnect; a client further behind reloads the page anyway
 VERSION_MOVES = ("state_changed", "updated")  # the events that bump an item's version
@@ -62,6 +63,8 @@ class Update:
     detail: DetailView | None = None  # for a stream of the item's page
     row: ItemView | None = None  # for a stream of a list
     notice: Notice | None = None
+    board: BoardUpdate | None = None  # for a stream of the status page or the roadmap
+    inbox: bool = False  # the viewer's unread count changed
 
 
 def parse_topics(text: str) -> frozenset[str]:
@@ -71,7 +74,7 @@ def parse_topics(text: str) -> frozenset[str]:
         raise BadTopics("Say which topics to follow: topics=item:<id> or topics=list.")
     bad = [name for name in names if not TOPIC.fullmatch(name)]
     if bad or len(names) > MAX_TOPICS:
-        raise BadTopics(f"Unknown topic {bad[0][:80]!r}: use item:<id> or list." if bad
+        raise BadTopics(f"Unknown topic {bad[0][:80]!r}: use item:<id>, list, status, roadmap or inbox." if bad
                         else f"At most {MAX_TOPICS} topics per stream.")
     return frozenset(names)
 
@@ -85,10 +88,11 @@ def parse_cursor(text: str | None) -> int | None:
 class LiveService:
     """Opens streams for callers and turns the hub's events into what their pages show."""
 
-    def __init__(self, work_items: WorkItemService, hub: LiveHub, max_streams: int = 10,
+    def __init__(self, work_items: WorkItemService, hub: LiveHub, boards: LiveBoards, max_streams: int = 10,
                  heartbeat: float = 15.0, lifetime: float = 600.0) -> None:
         self.work_items = work_items
         self.hub = hub
+        self.boards = boards
         self.max_streams = max_streams
         self.heartbeat = heartbeat  # seconds of quiet before a stream sends a comment line
         self.lifetime = lifetime  # seconds before a stream ends and its browser reconnects
@@ -97,7 +101,7 @@ class LiveService:
         """A stream of `topics` for the caller (the pages' read rule; at most max_streams each), with what
         happened since `last_event_id` queued first."""
         self.work_items._require_read(actor)  # the one read rule of the pages, applied to streams too
-        wanted = parse_topics(topics)
+        wanted = parse_topics(topics) - ({INBOX} if actor is None else set())  # an inbox is someone's own
         owner = actor.id if actor else f"anonymous:{client}"
         try:
             sub = self.hub.subscribe(wanted, owner, self.max_streams)
@@ -108,7 +112,9 @@ class LiveService:
                               "live.") from None
         cursor = parse_cursor(last_event_id)
         missed = self.hub.store.events_after(max(cursor - OVERLAP_MICROS, 0), REPLAY_LIMIT)[0] if cursor else []
-        return LiveStream(self, actor, sub, [e for e in missed if sub.topics & _topics(e) and _news(e, cursor)])
+        stream = LiveStream(self, actor, sub, [e for e in missed if sub.topics & topics_of(e) and _news(e, cursor)])
+        stream.my_votes = self.boards.my_votes(actor) if ROADMAP in wanted else set()
+        return stream
 
     def updates(self, actor: Actor | None, topics: frozenset[str], events: list[Event]) -> list[Update]:
         """One Update per changed item of the batch, read once as `actor` sees it now (items the caller
@@ -124,7 +130,8 @@ class LiveService:
                     update.row = update.detail.view if update.detail else self.work_items.get(item_id, actor)
             except DomainError:  # gone, or no longer readable by this caller
                 continue
-            out.append(update)
+            if update.detail or update.row:  # a stream of a board only needs the board
+                out.append(update)
         return out
 
 
@@ -133,6 +140,7 @@ class LiveStream:
 
     def __init__(self, service: LiveService, actor: Actor | None, sub: Subscription, missed: list[Event]) -> None:
         self.service, self.actor, self.sub, self.missed = service, actor, sub, missed
+        self.my_votes: set[str] = set()  # the roadmap cards the viewer voted for, followed from vote events
 
     def batches(self, heartbeat: float, lifetime: float = 600.0) -> Iterator[list[Update]]:
         """What was missed, then each batch of changes as it comes; an empty batch every `heartbeat` seconds
@@ -141,17 +149,29 @@ class LiveStream:
         held open by its streams for longer than that."""
         ends = time.monotonic() + lifetime
         if self.missed:
-            yield self.service.updates(self.actor, self.sub.topics, self.missed)
+            yield self._read(list(self.missed))
         while not self.sub.dropped.is_set() and time.monotonic() < ends:
-            events = self.sub.take(heartbeat)
-            yield self.service.updates(self.actor, self.sub.topics, events) if events else []
+            changes = self.sub.take(heartbeat)
+            if self.sub.dropped.is_set():  # the hub closed or gave up on this client: end now, no last heartbeat
+                return
+            yield self._read(changes) if changes else []
+
+    def _read(self, changes: list[Change]) -> list[Update]:
+        """The batch's item updates, then the boards this stream shows and the viewer's unread count."""
+        events = [change for change in changes if isinstance(change, Event)]
+        out = self.service.updates(self.actor, self.sub.topics, events)
+        cursor = max(map(micros, events), default=0)
+        follow_votes(self.my_votes, self.actor, events)
+        for topic in (STATUS, ROADMAP):
+            if events and topic in self.sub.topics and self.service.boards.shows(topic, events):
+                board = self.service.boards.board(topic, self.actor, self.service.hub.generation)
+                out.append(Update(cursor, "", board=board.for_viewer(self.actor, self.my_votes)))
+        if any(isinstance(change, InboxNudge) for change in changes):
+            out.append(Update(cursor, "", inbox=True))
+        return out
 
     def close(self) -> None:
         self.service.hub.unsubscribe(self.sub)
-
-
-def _topics(event: Event) -> frozenset[str]:
-    return frozenset((f"item:{event.item_id}", "list"))
 
 
 def _news(event: Event, cursor: int | None) -> bool:

@@ -1,37 +1,29 @@
-"""The live pages' settings and the one hub per app (kept out of config.SETTINGS until the README's table,
-which a test checks against SETTINGS, documents them)."""
+"""The one live hub per app, built from the LIVE_* settings (app/config.py), and how many streams a worker
+process may hold."""
 
 from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
+import threading
+from typing import Any
 
 from app.config import Config
 from app.services.live import LiveService
+from app.services.live_boards import LiveBoards
 from app.services.live_hub import LiveHub
-from app.services.work_items import WorkItemService
+from app.services.portal import PortalService
 from app.store.base import Store
 
-LIVE_SETTINGS = {
-    "LIVE_POLL_SECONDS": "1",  # Databricks: one events statement per this many seconds, for every stream
-    "LIVE_HEARTBEAT_SECONDS": "15",  # a comment line this often keeps proxies from closing quiet streams
-    "LIVE_STREAM_SECONDS": "600",  # a stream then ends and the browser reconnects (Last-Event-ID, any worker)
-    "LIVE_MAX_STREAMS": "10",  # open live pages per person (more answer 429)
-    "LIVE_WORKER_STREAMS": "",  # streams per worker process (more answer 503); default: see worker_streams
-}
 PAGE_THREADS = 4  # gunicorn threads of a worker that streams never take: pages and writes keep these
 DEV_SERVER_STREAMS = 100  # `flask run` / werkzeug start a thread per request
 
 
 def live_setting(config: Config, name: str) -> float:
-    """The setting from the overrides, else the environment, else its default; a bad value is the default."""
-    text = config.values.get(name) or os.environ.get(name) or LIVE_SETTINGS[name]
-    try:
-        value = float(text)
-    except ValueError:
-        value = float(LIVE_SETTINGS[name] or 1)
-    return value if value > 0 else float(LIVE_SETTINGS[name] or 1)
+    """A live setting as a number (app/config.py's validate() has checked it)."""
+    return float(config[name])
 
 
 def gunicorn_threads(argv: list[str], env: dict[str, str]) -> int | None:
@@ -50,17 +42,40 @@ def gunicorn_threads(argv: list[str], env: dict[str, str]) -> int | None:
 def worker_streams(config: Config) -> int:
     """Streams one process may hold. Under gunicorn each holds one of the worker's --threads, so by default
     streams leave PAGE_THREADS of them (at least half) to pages and writes; LIVE_WORKER_STREAMS overrides."""
-    if (config.values.get("LIVE_WORKER_STREAMS") or os.environ.get("LIVE_WORKER_STREAMS", "")).strip():
-        return int(live_setting(config, "LIVE_WORKER_STREAMS"))
+    if config["LIVE_WORKER_STREAMS"].strip():
+        return int(config["LIVE_WORKER_STREAMS"])
     threads = gunicorn_threads(sys.argv, dict(os.environ))
     if threads is None:
         return DEV_SERVER_STREAMS
     return max(threads - PAGE_THREADS, threads // 2)
 
 
-def build_live(config: Config, work_items: WorkItemService, store: Store) -> LiveService:
+def build_live(config: Config, portal: PortalService, store: Store) -> LiveService:
+    """The app's one hub and live service; a stopping gunicorn worker ends its streams at once."""
     hub = LiveHub(store, poll_seconds=live_setting(config, "LIVE_POLL_SECONDS"),
                   process_cap=worker_streams(config))
-    return LiveService(work_items, hub, max_streams=int(live_setting(config, "LIVE_MAX_STREAMS")),
+    end_streams_on_sigterm(hub)
+    return LiveService(portal.work_items, hub, LiveBoards(portal), max_streams=int(config["LIVE_MAX_STREAMS"]),
                        heartbeat=live_setting(config, "LIVE_HEARTBEAT_SECONDS"),
                        lifetime=live_setting(config, "LIVE_STREAM_SECONDS"))
+
+
+def end_streams_on_sigterm(hub: LiveHub) -> None:
+    """Inside a gunicorn worker, end every stream as soon as the worker is told to stop (SIGTERM: a restart,
+    a deploy, a scale-down). gunicorn waits for open connections up to its graceful timeout, and a stream
+    would otherwise hold its connection until then. The worker installs its handler before it imports the
+    app, so the app finds it here and runs first; anywhere else (tests, `flask run`) nothing changes."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or not _is_gunicorn_worker(previous):
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        threading.Thread(target=hub.close, name="live-close", daemon=True).start()  # takes locks: not here
+        previous(signum, frame)  # type: ignore[operator]
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _is_gunicorn_worker(handler: Any) -> bool:
+    owner = getattr(handler, "__self__", None)
+    return callable(handler) and type(owner).__module__.startswith("gunicorn.workers")

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from typing import Any
 
 from app.models import Event
-from app.services.live_subscription import QUEUE_SIZE, Busy, Subscription, TooMany
+from app.services.live_subscription import QUEUE_SIZE, Busy, InboxNudge, Subscription, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,9 @@ def micros(event: Event) -> int:
 def topics_of(event: Event) -> frozenset[str]:
     """The topics an event changes: its item's page, and the pages that list items."""
     return frozenset((f"item:{event.item_id}", "list", "status", "roadmap"))
+
+
+INBOX = "inbox"  # a signed-in stream's own unread count: nudged by the notifier, never by events
 
 
 @dataclasses.dataclass
@@ -59,11 +62,15 @@ class LiveHub:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._listening = False
         self._poller: _Poller | None = None
+        self._closed = False
+        self.generation = 0  # counts the publishes that brought news: boards shown by many streams are keyed by it
+        if hasattr(store, "on_close"):
+            store.on_close(self.close)  # the app's services close with their store: every stream ends then
 
     def subscribe(self, topics: frozenset[str], owner: str, cap: int) -> Subscription:
         """A new stream for `owner`; TooMany when they already hold `cap` streams, Busy when the process is full."""
         with self._lock:
-            if len(self._subs) >= self.process_cap:
+            if self._closed or len(self._subs) >= self.process_cap:
                 raise Busy(self.process_cap)
             if sum(1 for sub in self._subs if sub.owner == owner) >= cap:
                 raise TooMany(owner)
@@ -90,6 +97,7 @@ class LiveHub:
         """Hand each event not seen before to every stream showing one of its topics (never waits)."""
         with self._lock:
             fresh = [e for e in events if self._first_time(e.event_id)]
+            self.generation += 1 if fresh else 0
             subs = list(self._subs)
         for event in fresh:
             topics = topics_of(event)
@@ -97,6 +105,14 @@ class LiveHub:
                 if sub.topics & topics and not sub.offer(event):
                     log.info("live stream of %s dropped: its client is not reading", sub.owner)
                     self.unsubscribe(sub)
+
+    def nudge_inbox(self, users: set[str]) -> None:
+        """The notifier stored notifications for `users`: their own streams read their unread count again."""
+        with self._lock:
+            subs = [sub for sub in self._subs if INBOX in sub.topics and sub.owner in users]
+        for sub in subs:
+            if not sub.offer(InboxNudge(sub.owner)):
+                self.unsubscribe(sub)
 
     def _first_time(self, event_id: str) -> bool:
         if event_id in self._seen:
@@ -141,6 +157,8 @@ class LiveHub:
     def poll_once(self, cursor: int) -> int:
         """Read what committed since `cursor` (with the overlap), publish it, answer the next cursor."""
         events, last = self.store.events_after(max(cursor - OVERLAP_MICROS, 0), BATCH)
+        if last > cursor and hasattr(self.store, "cache"):  # another instance wrote: its reads are news too
+            self.store.cache.clear()
         self.publish(events)
         for _ in range(10):  # a burst bigger than one batch: read on from where the batch ended
             if len(events) < BATCH:
@@ -158,12 +176,14 @@ class LiveHub:
             return fallback
 
     def close(self) -> None:
-        """Stop the poller and end every stream (tests, shutdown)."""
+        """Stop the poller and end every stream now, not at its next heartbeat, and open no more: the store
+        closes, or the gunicorn worker stops (live_config.end_streams_on_sigterm)."""
         with self._lock:
             subs, self._subs = list(self._subs), set()
             poller, self._poller = self._poller, None
+            self._closed = True
         for sub in subs:
-            sub.dropped.set()
+            sub.end()
         if poller is not None:
             poller.stop.set()
             if poller.thread is not threading.current_thread():

@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from app.bounded_cache import BoundedCache
@@ -81,6 +82,7 @@ class Notifier:
         self._seen: BoundedCache[bool] = BoundedCache(100_000)  # events handled (the feed may repeat some)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.on_saved: list[Callable[[set[str]], None]] = []  # told who has new notifications (live pages)
 
     def start(self) -> None:
         """Start following in the background; the store stops it when it closes."""
@@ -126,6 +128,7 @@ class Notifier:
                     break
                 rows = self._fan_out(fresh)
                 self.store.save_notifications(rows, after)
+                self._tell({row.user_email for row in rows})
                 for event in fresh:
                     self._seen.put(event.event_id, True)
                 written, position = written + len(rows), after
@@ -133,6 +136,14 @@ class Notifier:
                 if len(fresh) < BACKLOG:  # caught up: what came in meanwhile waits for the next poll
                     break
             return written
+
+    def _tell(self, users: set[str]) -> None:
+        """Whoever listens (the live hub) hears who has notifications stored now; never fails the drain."""
+        for listener in self.on_saved if users else ():
+            try:
+                listener(users)
+            except Exception:
+                log.exception("a notifications listener failed")
 
     def _fan_out(self, events: list[Event]) -> list[Notification]:
         rows: list[Notification] = []

@@ -21,6 +21,7 @@ from app.bounded_cache import BoundedCache
 from app.core.context import current_actor, services
 from app.services.live import LiveStream, Update
 from app.services.work_items import DetailView
+from app.web.stream_boards import board_html
 from app.web.timeline import entry_parts, merge_timeline
 
 bp = Blueprint("stream", __name__)
@@ -32,7 +33,8 @@ HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no",
 
 @bp.get("/events/stream")
 def events() -> Response:
-    """The stream of `topics` (item:<id>, list) for the caller, resumed from Last-Event-ID when given."""
+    """The stream of `topics` (item:<id>, list, status, roadmap, inbox) for the caller, resumed from
+    Last-Event-ID when given."""
     last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     stream = services().live.open(current_actor(), request.args.get("topics", ""), last,
                                   request.remote_addr or "")
@@ -56,8 +58,9 @@ def _messages(stream: LiveStream, heartbeat: float, lifetime: float) -> Iterator
 
 
 def _render(batch: list[Update], new_items: int) -> str:
+    signed_in = current_actor() is not None
     return render_template("work_items/_live_update.html", updates=batch, new_items=new_items,
-                           actor=current_actor(), shared=shared_parts)
+                           actor=current_actor(), shared=shared_parts, board=lambda b: board_html(b, signed_in))
 
 
 def shared_parts(detail: DetailView) -> Markup:
@@ -78,6 +81,7 @@ def shared_parts(detail: DetailView) -> Markup:
 
 
 def message(cursor: int, html: str) -> str:
-    """One SSE message: its id, then the HTML as data lines (a line break in the HTML starts a data line)."""
+    """One SSE message: its id, then the HTML as data lines (a line break in the HTML starts a data line).
+    A message no event caused (an unread count) has no id, so the browser's Last-Event-ID stays put."""
     lines = html.strip().splitlines() or [""]
-    return f"id: {cursor}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
+    return (f"id: {cursor}\n" if cursor > 0 else "") + "".join(f"data: {line}\n" for line in lines) + "\n"

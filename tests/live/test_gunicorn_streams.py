@@ -115,3 +115,28 @@ def test_streams_in_two_gthread_workers(gunicorn: tuple[subprocess.Popen[bytes],
     assert max(page_times) < 2.0
     assert idle_share < 0.10  # followers and heartbeats only; make bench measures the < 2 % target
     assert reach < 3.0  # the other worker's follower folds it within a second
+
+
+@pytest.mark.slow
+def test_a_stopping_worker_ends_its_streams_instead_of_waiting_out_the_graceful_timeout(
+        gunicorn: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = gunicorn
+    streams = [Stream(("127.0.0.1", port), "list", headers={"X-Forwarded-Email": f"u{n}@example.com"})
+               for n in range(4)]
+    for stream in streams:
+        assert stream.response.status == 200
+        stream.next()
+    started = time.monotonic()
+    proc.terminate()  # gunicorn's graceful stop: each worker gets SIGTERM and waits for its open connections
+    proc.wait(timeout=40)
+    stopped = time.monotonic() - started
+    ended = 0
+    for stream in streams:
+        try:
+            while True:
+                stream.next()
+        except (EOFError, OSError):
+            ended += 1
+        stream.close()
+    assert ended == len(streams)
+    assert stopped < 10  # gunicorn's graceful timeout is 30 s; the streams would otherwise hold it that long

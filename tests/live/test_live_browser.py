@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.core.context import services
 from app.models import Actor, Role
-from tests.browser.conftest import browser_app, serve
-from tests.fixtures import close_app
-
-
-@pytest.fixture
-def live_site(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    app = browser_app(tmp_path)
-    yield from ((app, url) for url in serve(app))
-    close_app(app)
 
 
 def _person(browser: Browser, base_url: str, email: str, errors: list[str]) -> tuple[BrowserContext, Page]:

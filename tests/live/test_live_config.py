@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
-from app.config import Config
+import pytest
+from flask import Flask
+
+from app.config import Config, ConfigError
+from app.core.context import services
 from app.services.live_config import gunicorn_threads, worker_streams
 
 
@@ -26,3 +30,24 @@ def test_streams_leave_threads_for_pages(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setattr("sys.argv", ["gunicorn", "--threads", str(threads), "wsgi:app"])
         assert worker_streams(Config.from_env()) == streams
     assert worker_streams(Config.from_env({"LIVE_WORKER_STREAMS": "7"})) == 7
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("LIVE_POLL_SECONDS", "0", "positive number of seconds"),
+    ("LIVE_HEARTBEAT_SECONDS", "soon", "positive number of seconds"),
+    ("LIVE_STREAM_SECONDS", "inf", "positive number of seconds"),
+    ("LIVE_MAX_STREAMS", "0", "at least 1"),
+    ("LIVE_MAX_STREAMS", "ten", "whole number"),
+    ("LIVE_WORKER_STREAMS", "-3", "whole number"),
+])
+def test_a_bad_live_setting_refuses_to_start_and_names_itself(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=f"{name}.*{message}"):
+        Config.from_env({name: value})
+
+
+def test_live_settings_reach_the_hub_and_the_streams(make_app: Callable[..., Flask]) -> None:
+    app = make_app(LIVE_POLL_SECONDS="0.5", LIVE_HEARTBEAT_SECONDS="2", LIVE_STREAM_SECONDS="30",
+                   LIVE_MAX_STREAMS="3", LIVE_WORKER_STREAMS="40")
+    live = services(app).live
+    assert (live.hub.poll_seconds, live.heartbeat, live.lifetime, live.max_streams, live.hub.process_cap) == \
+        (0.5, 2.0, 30.0, 3, 40)

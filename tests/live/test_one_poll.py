@@ -55,7 +55,7 @@ def _app(tmp_path: Path, store: Any) -> Any:
     (tmp_path / "rbac.toml").write_text('default_role = "reporter"\n')
     return create_app({"DATA_DIR": str(tmp_path / "data"), "RBAC_FILE": str(tmp_path / "rbac.toml"),
                        "LIVE_POLL_SECONDS": str(POLL), "LIVE_HEARTBEAT_SECONDS": "0.5",
-                       "LIVE_MAX_STREAMS": str(STREAMS)}, store=store)
+                       "LIVE_MAX_STREAMS": str(STREAMS), "WEBHOOK_DISPATCH": "0"}, store=store)  # its own polls
 
 
 def _open_streams(app: Any, address: tuple[str, int], topics: str) -> list[Stream]:
