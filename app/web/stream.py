@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from app.bounded_cache import BoundedCache
 from app.core.context import current_actor, services
+from app.services.assignment import triage_assigner
 from app.services.live import LiveStream, Update
 from app.services.work_items import DetailView
 from app.web.stream_boards import board_html
@@ -60,7 +61,8 @@ def _messages(stream: LiveStream, heartbeat: float, lifetime: float) -> Iterator
 def _render(batch: list[Update], new_items: int) -> str:
     signed_in = current_actor() is not None
     return render_template("work_items/_live_update.html", updates=batch, new_items=new_items,
-                           actor=current_actor(), shared=shared_parts, board=lambda b: board_html(b, signed_in))
+                           actor=current_actor(), shared=shared_parts, board=lambda b: board_html(b, signed_in),
+                           assign_as=triage_assigner(current_actor(), {"view": request.args.get("view", "")}))
 
 
 def shared_parts(detail: DetailView) -> Markup:

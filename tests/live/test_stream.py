@@ -9,6 +9,7 @@ from flask import Flask
 
 from app.core.context import services
 from app.models import Actor, Role
+from tests.fixtures import sign_in
 from tests.live.sse import Stream, served
 
 BOB = Actor("bob@example.com", Role.REPORTER)
@@ -147,3 +148,25 @@ def test_a_stream_ends_after_its_lifetime_and_frees_its_place(make_app: Callable
         stream.close()
         _wait_for_streams(app, 0)
     assert 0.5 < ended < 3.0  # the browser's hx-sse reconnects from here with Last-Event-ID
+
+
+def test_a_triagers_queue_stream_keeps_the_assign_to_me_cell_of_a_changed_row(
+        make_app: Callable[..., Flask]) -> None:
+    """The triage queue's rows carry an "Assign to me" cell; a row replaced live must keep it (a plain list row
+    would drop the cell and shift the queue's columns), and a reporter's list gets the plain row."""
+    app = make_app()
+    item_id = _item(app)
+    client = sign_in(app.test_client(), ALICE.id)
+    queue = client.get("/work-items?view=triage").get_data(as_text=True)
+    assert "view=triage" in queue.split('id="live-list"')[1].split(">")[0]  # the queue's stream says so
+    cookie = f"session={client.get_cookie('session').value}"
+    with served(app) as address:
+        triager = Stream(address, "list", headers={"Cookie": cookie}, query="&view=triage")
+        reporter = Stream(address, "list", query="&view=triage")
+        _wait_for_streams(app, 2)
+        services(app).work_items.vote(BOB, item_id, True)
+        row, plain = triager.until(f'id="row-{item_id}"'), reporter.until(f'id="row-{item_id}"')
+        triager.close()
+        reporter.close()
+    assert 'class="assign-cell"' in row.data and 'aria-label="Assign to me: INC-1"' in row.data
+    assert 'class="assign-cell"' not in plain.data
