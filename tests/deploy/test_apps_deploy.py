@@ -17,6 +17,7 @@ X-Forwarded-Email header (AUTH_MODE=proxy, as app.yaml sets)."""
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
 import shutil
 import subprocess
@@ -108,6 +109,21 @@ def test_pages_link_htmx_and_css_under_hashed_urls_that_resolve(deployed: Deploy
         assert version == hashlib.sha256(content).hexdigest()[:12], url
         expected = "text/css" if name.endswith(".css") else "text/javascript"
         assert headers["Content-Type"].startswith(expected), (url, headers["Content-Type"])
+
+
+def test_live_pages_stream_from_the_deployed_workers(deployed: Deployed) -> None:
+    """app.yaml's gthread workers hold live streams beside pages: a signed-in stream opens (not 503: a worker
+    without spare threads refuses them), and a page still answers while it is open."""
+    host, port = deployed.base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", "/events/stream?topics=list", headers={"X-Forwarded-Email": "bob@example.com"})
+    response = conn.getresponse()
+    try:
+        assert response.status == 200 and response.getheader("Content-Type").startswith("text/event-stream")
+        assert response.read(6) == b"retry:"  # the stream has begun (chunked: read through the response)
+        assert http_get(deployed.base + "/work-items")[0] == 200
+    finally:
+        conn.close()
 
 
 def test_htmx_and_its_sse_extension_come_from_the_npm_package(deployed: Deployed) -> None:
