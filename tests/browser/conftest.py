@@ -54,6 +54,23 @@ def browser_app(root: Path, **settings: str) -> Flask:
     return app
 
 
+def own_live_app(name: str) -> tuple[Any, Any]:
+    """A module's own app (its own data folder) and live server, as the module's `<name>` and `base_url`
+    fixtures: `people_app, base_url = own_live_app("people_app")`. `new_context` then opens pages on it."""
+
+    @pytest.fixture(scope="module")
+    def app_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+        app = browser_app(tmp_path_factory.mktemp(name))
+        yield app
+        close_app(app)
+
+    @pytest.fixture(scope="module")
+    def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+        yield from serve(request.getfixturevalue(name))
+
+    return app_fixture, base_url
+
+
 def serve(app: Flask) -> Iterator[str]:
     """A live werkzeug server for `app` in a thread: yields its base URL, then shuts it down."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

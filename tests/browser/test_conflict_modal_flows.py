@@ -8,16 +8,12 @@ whole, and keeps its buttons on screen (the modal's body scrolls).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Locator, expect
 
 from app.core.context import services
 from app.models import Actor, Role
-from tests.browser.conftest import BOB, browser_app, serve, shot, sign_in
-from tests.fixtures import close_app
+from tests.browser.conftest import BOB, own_live_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +23,7 @@ PREFIX = "Nightly ingestion of the finance ledger into the lakehouse fails after
 LOADED, THEIRS, MINE = PREFIX + "part one", PREFIX + "part two", PREFIX + "part three"
 
 
-@pytest.fixture(scope="module")
-def conflict_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = browser_app(tmp_path_factory.mktemp("conflicts"))
-    yield app
-    close_app(app)
-
-
-@pytest.fixture(scope="module")
-def base_url(conflict_app: Flask) -> Iterator[str]:
-    """This module's own live server, used by the conftest's `new_context`."""
-    yield from serve(conflict_app)
+conflict_app, base_url = own_live_app("conflict_app")  # this module's own app and live server
 
 
 def _on_screen(button: Locator, height: int = VIEWPORT["height"]) -> bool:

@@ -3,32 +3,18 @@ mark-read without a reload, and the watch toggle swaps in place."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import expect
 
 from app.core.context import services
 from app.models import Actor, Role
-from tests.browser.conftest import BOB, browser_app, serve, shot, sign_in
-from tests.fixtures import close_app
+from tests.browser.conftest import BOB, own_live_app, shot, sign_in
 
 pytestmark = pytest.mark.browser
 ALICE = Actor("alice@example.com", Role.TRIAGER)
 
 
-@pytest.fixture(scope="module")
-def inbox_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = browser_app(tmp_path_factory.mktemp("inbox"))
-    yield app
-    close_app(app)
-
-
-@pytest.fixture(scope="module")
-def base_url(inbox_app: Flask) -> Iterator[str]:
-    """This module's own live server, used by the conftest's `new_context`."""
-    yield from serve(inbox_app)
+inbox_app, base_url = own_live_app("inbox_app")  # this module's own app and live server
 
 
 def test_the_badge_counts_down_as_notifications_are_marked_read(new_context, inbox_app):

@@ -3,29 +3,17 @@ comment box, and "Assign to me" on the triage queue; on this module's own live s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
 from app.core.context import services
-from tests.browser.conftest import BOB, browser_app, serve, sign_in
-from tests.fixtures import close_app
+from tests.browser.conftest import BOB, own_live_app, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def people_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = browser_app(tmp_path_factory.mktemp("people"))
-    yield app
-    close_app(app)
-
-
-@pytest.fixture(scope="module")
-def base_url(people_app: Flask) -> Iterator[str]:
-    yield from serve(people_app)
+people_app, base_url = own_live_app("people_app")  # this module's own app and live server
 
 
 def _item(app: Flask, title: str) -> str:
