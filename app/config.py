@@ -61,6 +61,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
                                     "takes over)"),
     "WEBHOOK_GRACE_SECONDS": ("60", "Events are re-read this far behind the cursor, so a write committed late "
                                     "is still delivered"),
+    "WEBHOOK_KEEP_DAYS": ("30", "Delivered and failed webhook deliveries older than this many days are deleted "
+                                "(hourly; each webhook's last 100 stay listed)"),
     "SMTP_URL": ("", "Mail notifications through this server: `smtp://host:25`, `smtp://host:587?starttls=1` or "
                  "`smtps://user:pass@host:465` (percent-encoded); unset: no mail. Needs PUBLIC_URL"),
     "SMTP_FROM": ("", "From address of notification mails (default `deltadesk@` the PUBLIC_URL host)"),

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.models.webhook import DISPATCHER, Delivery, DispatchState, Webhook
-from app.store.ddl import table_def
 from app.store import webhook_sql
+from app.store.ddl import table_def
 from app.store.sql_rows import utc
 
 if TYPE_CHECKING:
