@@ -48,18 +48,30 @@ class CachedTable:
         """Insert or replace rows by key in one commit (callers hold the webhooks lock)."""
         updates = {c: f"s.{c}" for c in self.handle.schema.names}
         self._merge(rows, lambda merge: merge.when_matched_update(updates=updates)
-                    .when_not_matched_insert(updates=updates))
+                    .when_not_matched_insert(updates=updates), lambda cached: {**cached, **self._keyed(rows)})
 
     def delete(self, rows: list[dict[str, Any]]) -> None:
         """Delete these stored rows (matched by key) in one commit (callers hold the webhooks lock)."""
-        self._merge(rows, lambda merge: merge.when_matched_delete())
+        gone = self._keyed(rows)
+        self._merge(rows, lambda merge: merge.when_matched_delete(),
+                    lambda cached: {k: r for k, r in cached.items() if k not in gone})
 
-    def _merge(self, rows: list[dict[str, Any]], clauses: Callable[[Any], Any]) -> None:
+    def _keyed(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {r[self.key]: r for r in rows}
+
+    def _merge(self, rows: list[dict[str, Any]], clauses: Callable[[Any], Any],
+               applied: Callable[[dict[str, dict[str, Any]]], dict[str, dict[str, Any]]]) -> None:
+        """One merge commit. When it is the only commit since the cached version, the cache takes the change
+        itself (a new dict: readers may be iterating the old one) instead of re-reading the whole table."""
         for attempt in range(MERGE_TRIES):
             try:
                 with self._mutex:
                     clauses(self.handle._merge(rows, f"t.{self.key} = s.{self.key}")).execute()
-                    self._version = -2
+                    new = self.handle.table.version()
+                    if self._version >= 0 and new == self._version + 1:
+                        self._rows, self._version = applied(self._rows), new
+                    else:
+                        self._version = -2
                 return
             except CommitFailedError:  # a compaction committed first: merge again on its version
                 if attempt == MERGE_TRIES - 1:
