@@ -23,7 +23,7 @@ from app.models.webhook import DELIVERED, FAILED, PENDING, Delivery
 from app.services.webhook_http import Outcome
 from app.services.webhook_settings import WebhookSettings
 
-SAVE_EVERY = 1.0  # seconds of outcomes kept before they are saved
+SAVE_EVERY = 0.25  # seconds of outcomes kept before they are saved (what a crash can make us send twice)
 SAVE_MAX = 100  # ... or this many
 MAX_DELAY = 3600.0  # the longest wait between two attempts
 

