@@ -28,7 +28,7 @@ from app.models.webhook import PENDING, Delivery, Webhook, delivery_id
 from app.services.clock import utcnow
 from app.services.ssrf import UnsafeUrl, check_url
 from app.services.webhook_http import Outcome, post, sign
-from app.services.webhook_lanes import OutcomeBatch, after_attempt, lanes_of, walk
+from app.services.webhook_lanes import OutcomeBatch, after_attempt, drop_gone, lanes_of, walk
 from app.services.webhook_payload import body_for
 from app.services.webhook_settings import WebhookSettings
 from app.services.webhooks import DELIVERIES_SHOWN
@@ -39,8 +39,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DUE_BATCH = 1000  # pending rows read per poll ...
 PER_LANE = 200  # ... at most this many of one (webhook, item)
 PER_POLL = 1000  # attempts per poll at most (and a quarter of the lease in time)
-PRUNE_EVERY = dt.timedelta(hours=1)
-MAX_KEEP_DAYS = 36500.0
+PRUNE_EVERY, MAX_KEEP_DAYS = dt.timedelta(hours=1), 36500.0
 SEEN_KEPT = 100_000
 THREAD = "webhook-dispatcher"
 
@@ -155,10 +154,12 @@ class Dispatcher:
         self._events = {}
         batch = OutcomeBatch(self.hooks.save_deliveries)
         ends = time.monotonic() + self.settings.lease / 4
+        lanes = lanes_of(self.hooks.pending_lanes(DUE_BATCH, PER_LANE))
         try:
-            return walk(lanes_of(self.hooks.pending_lanes(DUE_BATCH, PER_LANE)), self._due,
-                        lambda d: self._attempt(d, webhooks.get(d.webhook_id)) if self._go_on(ends) else None,
-                        batch, PER_POLL)
+            for delivery in drop_gone(lanes, set(webhooks)):  # a deleted webhook's lane is failed at once
+                batch.add(self._outcome(delivery, Outcome(None, "webhook deleted", False)))
+            return walk(lanes, self._due, lambda d: self._attempt(d, webhooks[d.webhook_id])
+                        if self._go_on(ends) else None, batch, PER_POLL)
         finally:
             batch.flush()
 
@@ -168,10 +169,8 @@ class Dispatcher:
     def _due(self, delivery: Delivery) -> bool:
         return delivery.next_attempt_at is None or delivery.next_attempt_at <= self.clock()
 
-    def _attempt(self, delivery: Delivery, webhook: Webhook | None) -> Delivery:
+    def _attempt(self, delivery: Delivery, webhook: Webhook) -> Delivery:
         """POST the delivery once and return the row as it should be stored afterwards."""
-        if webhook is None:
-            return self._outcome(delivery, Outcome(None, "webhook deleted", False))
         if delivery.item_id not in self._events:  # one read per item and poll, however long its lane
             self._events[delivery.item_id] = {e.event_id: e for e in self.store.events_for(delivery.item_id)}
         event = self._events[delivery.item_id].get(delivery.event_id)
@@ -186,7 +185,7 @@ class Dispatcher:
                    "X-DeltaDesk-Signature-256": sign(webhook.secret, body), "User-Agent": "DeltaDesk-Webhooks/1"}
         return self._outcome(delivery, post(target, body, headers))
 
-    def _outcome(self, delivery: Delivery, outcome: Outcome) -> Delivery:
+    def _outcome(self, delivery: Delivery, outcome: Outcome) -> Delivery:  # what is stored after the attempt
         return after_attempt(delivery, outcome, self.clock(), self.settings)
 
     def _prune(self) -> None:

@@ -36,6 +36,14 @@ def lanes_of(pending: Iterable[Delivery]) -> collections.deque[collections.deque
     return collections.deque(collections.deque(sorted(lane, key=lambda d: d.seq)) for lane in lanes.values())
 
 
+def drop_gone(lanes: collections.deque[collections.deque[Delivery]], webhooks: set[str]) -> list[Delivery]:
+    """Take the lanes of webhooks not in `webhooks` (deleted) out of `lanes`; their deliveries, to be failed."""
+    gone = [lane for lane in lanes if lane[0].webhook_id not in webhooks]
+    for lane in gone:
+        lanes.remove(lane)
+    return [delivery for lane in gone for delivery in lane]
+
+
 class OutcomeBatch:
     """Outcomes waiting to be saved together; `flush` writes them in one call of `save`."""
 

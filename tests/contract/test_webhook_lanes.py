@@ -96,3 +96,20 @@ def test_old_finished_deliveries_are_pruned_at_most_hourly(store: Any) -> None:
         dispatcher.run_once()
         assert len(hooks.deliveries_for(hook.id, 1000)) == 100, "an hour later the old ones go"
         assert receiver.received == []
+
+
+def test_a_deleted_webhooks_queue_is_failed_in_one_poll(store: Any) -> None:
+    with Receiver() as receiver:
+        hook = _hook(store, receiver.url)
+        kept = _hook(store, receiver.url)
+        item = create(store)
+        _comments(store, item, 5)
+        dispatcher = Dispatcher(store, FAST, URL)
+        dispatcher._queue(store.webhooks.list_webhooks())
+        assert store.webhooks.delete_webhook(hook.id, "root@example.com", utcnow())
+        dispatcher.run_once()
+        rows = store.webhooks.deliveries_for(hook.id, 100)
+        assert len(rows) == 6 and {(d.status, d.last_error) for d in rows} == {("failed", "webhook deleted")}
+        assert len(receiver.delivered_ids()) == 6, "only the kept webhook's deliveries were sent"
+        assert all(r.body["delivery_id"] in {d.delivery_id for d in store.webhooks.deliveries_for(kept.id, 100)}
+                   for r in receiver.received)
