@@ -69,6 +69,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LIVE_MAX_STREAMS": ("10", "Open live pages per person (more answer 429)"),
     "LIVE_WORKER_STREAMS": ("", "Live streams one worker process holds (more answer 503); empty: gunicorn "
                             "`--threads` minus 4, at least half of them"),
+    "WEBHOOK_KEEP_DAYS": ("30", "Delivered and failed webhook deliveries older than this many days are deleted "
+                                "(hourly; each webhook's last 100 stay listed)"),
     "SMTP_URL": ("", "Mail notifications through this server: `smtp://host:25`, `smtp://host:587?starttls=1` or "
                  "`smtps://user:pass@host:465` (percent-encoded); unset: no mail. Needs PUBLIC_URL"),
     "SMTP_FROM": ("", "From address of notification mails (default `deltadesk@` the PUBLIC_URL host)"),

@@ -2,41 +2,46 @@
 
 Each poll, the process holding the lease (webhook_dispatch, compare-and-set with expiry) first queues a
 delivery row per (webhook, new event), reading events from the durable cursor less a grace window (rows
-already queued are skipped by delivery_id), then moves the cursor. Then it attempts the due deliveries: per
-webhook and item only the oldest pending one, so one item's events arrive in order; timeouts, connection
-errors, 5xx and 429 are retried with exponential backoff until WEBHOOK_GIVE_UP_SECONDS after queueing, then
-the row is marked failed. A row is updated only after its attempt, so a process killed mid-delivery sends it
-again after restart (the receiver deduplicates on X-DeltaDesk-Delivery). Other processes wait for the lease.
+already queued are skipped by delivery_id), then moves the cursor. Then it attempts the due deliveries lane by lane
+(webhook_lanes.py): one (webhook, item)'s deliveries go out in order, each after the previous one was delivered,
+and lanes take turns, for at most a quarter of the lease per poll; timeouts, connection errors, 5xx and 429 are
+retried with exponential backoff until WEBHOOK_GIVE_UP_SECONDS after queueing, then the row is marked failed.
+Outcomes are saved in batches after the attempts, so a process killed mid-batch sends those deliveries again
+after restart, with the same delivery id (at least once; the receiver deduplicates on X-DeltaDesk-Delivery).
+At most hourly, finished rows older than WEBHOOK_KEEP_DAYS are pruned. Other processes wait for the lease.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from app.models import Event
-from app.models.webhook import DELIVERED, FAILED, PENDING, Delivery, Webhook, delivery_id
+from app.models.webhook import PENDING, Delivery, Webhook, delivery_id
 from app.services.clock import utcnow
 from app.services.ssrf import UnsafeUrl, check_url
 from app.services.webhook_http import Outcome, post, sign
+from app.services.webhook_lanes import OutcomeBatch, after_attempt, drop_gone, lanes_of, walk
 from app.services.webhook_payload import body_for
 from app.services.webhook_settings import WebhookSettings
+from app.services.webhooks import DELIVERIES_SHOWN
 
 log = logging.getLogger(__name__)
 PAGE = 1000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-DUE_BATCH = 200
+DUE_BATCH = 1000  # pending rows read per poll ...
+PER_LANE = 200  # ... at most this many of one (webhook, item)
+PER_POLL = 1000  # attempts per poll at most (and a quarter of the lease in time)
+PRUNE_EVERY, MAX_KEEP_DAYS = dt.timedelta(hours=1), 36500.0
 SEEN_KEPT = 100_000
-MAX_DELAY = 3600.0
 THREAD = "webhook-dispatcher"
-
 
 
 def events_since(store: Any, since: dt.datetime, limit: int) -> list[Event]:
@@ -55,6 +60,8 @@ class Dispatcher:
         self._lease_until: dt.datetime | None = None
         self._seen: dict[str, None] = {}  # event ids queued by this process (the grace window re-reads them)
         self._seen_for: frozenset[str] = frozenset()  # ... for these webhooks; a new one sees every event again
+        self._pruned_at: dt.datetime | None = None
+        self._events: dict[str, dict[str, Event]] = {}  # the poll's events by item (each read once per poll)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -84,7 +91,9 @@ class Dispatcher:
         if not self._hold_lease():
             return 0
         self._queue(list(webhooks.values()))
-        return self._deliver_due(webhooks)
+        attempts = self._deliver_due(webhooks)
+        self._prune()
+        return attempts
 
     def _hold_lease(self) -> bool:
         """Take or renew the lease when less than half of it is left; False when another process holds it."""
@@ -140,28 +149,31 @@ class Dispatcher:
             del self._seen[next(iter(self._seen))]
 
     def _deliver_due(self, webhooks: dict[str, Webhook]) -> int:
-        """Attempt the oldest pending delivery of each (webhook, item) whose attempt is due."""
-        blocked: set[tuple[str, str]] = set()
-        attempts = 0
-        for delivery in self.hooks.pending_deliveries(DUE_BATCH):
-            lane = (delivery.webhook_id, delivery.item_id)
-            if lane in blocked:
-                continue
-            blocked.add(lane)
-            due = delivery.next_attempt_at is None or delivery.next_attempt_at <= self.clock()
-            if not due:
-                continue
-            if self._stop.is_set() or not self._hold_lease():
-                break
-            self.hooks.save_delivery(self._attempt(delivery, webhooks.get(delivery.webhook_id)))
-            attempts += 1
-        return attempts
+        """Attempt due deliveries lane by lane (see webhook_lanes) for at most a quarter of the lease or
+        PER_POLL attempts, so the lease is renewed in time; outcomes are saved in batches."""
+        self._events = {}
+        batch = OutcomeBatch(self.hooks.save_deliveries)
+        ends = time.monotonic() + self.settings.lease / 4
+        lanes = lanes_of(self.hooks.pending_lanes(DUE_BATCH, PER_LANE))
+        try:
+            for delivery in drop_gone(lanes, set(webhooks)):  # a deleted webhook's lane is failed at once
+                batch.add(self._outcome(delivery, Outcome(None, "webhook deleted", False)))
+            return walk(lanes, self._due, lambda d: self._attempt(d, webhooks[d.webhook_id])
+                        if self._go_on(ends) else None, batch, PER_POLL)
+        finally:
+            batch.flush()
 
-    def _attempt(self, delivery: Delivery, webhook: Webhook | None) -> Delivery:
+    def _go_on(self, ends: float) -> bool:
+        return time.monotonic() < ends and not self._stop.is_set() and self._hold_lease()
+
+    def _due(self, delivery: Delivery) -> bool:
+        return delivery.next_attempt_at is None or delivery.next_attempt_at <= self.clock()
+
+    def _attempt(self, delivery: Delivery, webhook: Webhook) -> Delivery:
         """POST the delivery once and return the row as it should be stored afterwards."""
-        if webhook is None:
-            return self._outcome(delivery, Outcome(None, "webhook deleted", False))
-        event = next((e for e in self.store.events_for(delivery.item_id) if e.event_id == delivery.event_id), None)
+        if delivery.item_id not in self._events:  # one read per item and poll, however long its lane
+            self._events[delivery.item_id] = {e.event_id: e for e in self.store.events_for(delivery.item_id)}
+        event = self._events[delivery.item_id].get(delivery.event_id)
         if event is None:
             return self._outcome(delivery, Outcome(None, "event not readable (quarantined)", False))
         try:
@@ -173,15 +185,16 @@ class Dispatcher:
                    "X-DeltaDesk-Signature-256": sign(webhook.secret, body), "User-Agent": "DeltaDesk-Webhooks/1"}
         return self._outcome(delivery, post(target, body, headers))
 
-    def _outcome(self, delivery: Delivery, outcome: Outcome) -> Delivery:
+    def _outcome(self, delivery: Delivery, outcome: Outcome) -> Delivery:  # what is stored after the attempt
+        return after_attempt(delivery, outcome, self.clock(), self.settings)
+
+    def _prune(self) -> None:
+        """At most hourly: delete finished deliveries older than WEBHOOK_KEEP_DAYS (each webhook's last
+        DELIVERIES_SHOWN stay), so the outbox the dispatcher reads stays small."""
         now = self.clock()
-        attempts = delivery.attempts + 1
-        if outcome.ok:
-            status, next_at = DELIVERED, None
-        elif outcome.retry and (now - delivery.created_at).total_seconds() < self.settings.give_up:
-            delay = min(MAX_DELAY, self.settings.retry_base * 2 ** (attempts - 1))
-            status, next_at = PENDING, now + dt.timedelta(seconds=delay)
-        else:
-            status, next_at = FAILED, None
-        return dataclasses.replace(delivery, status=status, attempts=attempts, status_code=outcome.status,
-                                   next_attempt_at=next_at, last_error=outcome.error, updated_at=now)
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        keep = dt.timedelta(days=min(self.settings.keep_days, MAX_KEEP_DAYS))
+        if removed := self.hooks.prune_deliveries(now - keep, DELIVERIES_SHOWN):
+            log.info("pruned %d webhook deliveries older than %s", removed, keep)

@@ -22,6 +22,7 @@ class WebhookSettings:
     give_up: float
     lease: float
     grace: float
+    keep_days: float = 30.0
 
     @classmethod
     def read(cls, values: Mapping[str, str]) -> WebhookSettings:
@@ -29,16 +30,17 @@ class WebhookSettings:
         def get(name: str) -> str:
             return str(values.get(name, os.environ.get(name, WEBHOOK_SETTINGS[name][0])))
 
-        def seconds(name: str) -> float:
+        def seconds(name: str, unit: str = "seconds") -> float:
             try:
                 value = float(get(name))
             except ValueError as exc:
-                raise ConfigError(f"{name}={get(name)!r} must be a number of seconds.") from exc
-            if value <= 0:
-                raise ConfigError(f"{name}={get(name)!r} must be more than 0 seconds.")
+                raise ConfigError(f"{name}={get(name)!r} must be a number of {unit}.") from exc
+            if not value > 0 or value == float("inf"):
+                raise ConfigError(f"{name}={get(name)!r} must be more than 0 {unit}.")
             return value
 
         return cls(dispatch=get("WEBHOOK_DISPATCH").strip().lower() in ("1", "true", "yes", "on"),
                    allowed_hosts=allowed_hosts(get("WEBHOOK_ALLOWED_HOSTS")), poll=seconds("WEBHOOK_POLL_SECONDS"),
                    retry_base=seconds("WEBHOOK_RETRY_BASE_SECONDS"), give_up=seconds("WEBHOOK_GIVE_UP_SECONDS"),
-                   lease=seconds("WEBHOOK_LEASE_SECONDS"), grace=seconds("WEBHOOK_GRACE_SECONDS"))
+                   lease=seconds("WEBHOOK_LEASE_SECONDS"), grace=seconds("WEBHOOK_GRACE_SECONDS"),
+                   keep_days=seconds("WEBHOOK_KEEP_DAYS", "days"))

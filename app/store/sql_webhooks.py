@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.models.webhook import DISPATCHER, Delivery, DispatchState, Webhook
+from app.store import webhook_sql
 from app.store.ddl import table_def
 from app.store.sql_rows import utc
 
@@ -47,7 +48,7 @@ class WebhookStatements:
     def __init__(self, prefix: str, events: str) -> None:
         hooks, deliveries = f"{prefix}.`webhooks`", f"{prefix}.`webhook_deliveries`"
         self.dispatch_table = dispatch = f"{prefix}.`webhook_dispatch`"
-        self.deliveries = deliveries
+        self.deliveries, self.delivery_columns = deliveries, ", ".join(_columns("webhook_deliveries"))
         hook_cols, del_cols = ", ".join(_columns("webhooks")), ", ".join(_columns("webhook_deliveries"))
         self.insert_webhook = _insert_missing(hooks, "webhooks", "id")
         self.list_webhooks = f"SELECT {hook_cols} FROM {hooks} WHERE deleted_at IS NULL ORDER BY created_at, id"
@@ -123,8 +124,20 @@ class SqlWebhooks:
         rows, _ = self._store.run(self.sql.pending.format(limit=int(limit)))
         return [Delivery.from_row(_row(r)) for r in rows]
 
+    def pending_lanes(self, limit: int, per_lane: int) -> list[Delivery]:
+        sql = webhook_sql.pending_lanes(self.sql.deliveries, self.sql.delivery_columns, limit, per_lane)
+        return [Delivery.from_row(_row(r)) for r in self._store.run(sql)[0]]
+
     def save_delivery(self, delivery: Delivery) -> None:
         self._store.run(self.sql.save_delivery, delivery.to_row())
+
+    def save_deliveries(self, deliveries: list[Delivery]) -> None:
+        for start in range(0, len(deliveries), webhook_sql.CHUNK):
+            self._store.run(*webhook_sql.save_outcomes(self.sql.deliveries,
+                                                       deliveries[start:start + webhook_sql.CHUNK]))
+
+    def prune_deliveries(self, before: dt.datetime, keep: int) -> int:
+        return self._store.run(webhook_sql.prune(self.sql.deliveries, keep), {"before": before})[1]
 
     def deliveries_for(self, webhook_id: str, limit: int) -> list[Delivery]:
         rows, _ = self._store.run(self.sql.deliveries_for.format(limit=int(limit)), {"id": webhook_id})

@@ -37,8 +37,24 @@ class WebhookStore(Protocol):
         """Up to `limit` pending deliveries, ordered by (event_at, item_id, seq)."""
         ...
 
+    def pending_lanes(self, limit: int, per_lane: int) -> list[Delivery]:
+        """Up to `limit` pending deliveries, at most the first `per_lane` (by seq) of each (webhook, item) lane,
+        ordered by (place in its lane, event_at, item_id, seq, webhook_id): every lane's head comes before any
+        lane's second row, so many rows of one busy item never crowd out the other items."""
+        ...
+
     def save_delivery(self, delivery: Delivery) -> None:
         """Record the outcome of an attempt (the row exists: add_deliveries stored it)."""
+        ...
+
+    def save_deliveries(self, deliveries: list[Delivery]) -> None:
+        """Record the outcomes of many attempts at once: one merge (embedded) or one statement per chunk
+        (Databricks) instead of one per attempt. Rows not passed are untouched; the rows exist already."""
+        ...
+
+    def prune_deliveries(self, before: dt.datetime, keep: int) -> int:
+        """Delete delivered and failed deliveries last updated before `before`, except each webhook's newest
+        `keep` (what deliveries_for shows); pending ones are never deleted. Returns how many were deleted."""
         ...
 
     def deliveries_for(self, webhook_id: str, limit: int) -> list[Delivery]:

@@ -47,12 +47,31 @@ class CachedTable:
     def upsert(self, rows: list[dict[str, Any]]) -> None:
         """Insert or replace rows by key in one commit (callers hold the webhooks lock)."""
         updates = {c: f"s.{c}" for c in self.handle.schema.names}
+        self._merge(rows, lambda merge: merge.when_matched_update(updates=updates)
+                    .when_not_matched_insert(updates=updates), lambda cached: {**cached, **self._keyed(rows)})
+
+    def delete(self, rows: list[dict[str, Any]]) -> None:
+        """Delete these stored rows (matched by key) in one commit (callers hold the webhooks lock)."""
+        gone = self._keyed(rows)
+        self._merge(rows, lambda merge: merge.when_matched_delete(),
+                    lambda cached: {k: r for k, r in cached.items() if k not in gone})
+
+    def _keyed(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {r[self.key]: r for r in rows}
+
+    def _merge(self, rows: list[dict[str, Any]], clauses: Callable[[Any], Any],
+               applied: Callable[[dict[str, dict[str, Any]]], dict[str, dict[str, Any]]]) -> None:
+        """One merge commit. When it is the only commit since the cached version, the cache takes the change
+        itself (a new dict: readers may be iterating the old one) instead of re-reading the whole table."""
         for attempt in range(MERGE_TRIES):
             try:
                 with self._mutex:
-                    (self.handle._merge(rows, f"t.{self.key} = s.{self.key}")
-                     .when_matched_update(updates=updates).when_not_matched_insert(updates=updates).execute())
-                    self._version = -2
+                    clauses(self.handle._merge(rows, f"t.{self.key} = s.{self.key}")).execute()
+                    new = self.handle.table.version()
+                    if self._version >= 0 and new == self._version + 1:
+                        self._rows, self._version = applied(self._rows), new
+                    else:
+                        self._version = -2
                 return
             except CommitFailedError:  # a compaction committed first: merge again on its version
                 if attempt == MERGE_TRIES - 1:
@@ -114,9 +133,38 @@ class DeltaWebhooks:
         rows.sort(key=lambda r: (r["event_at"], r["item_id"], r["seq"], r["webhook_id"]))
         return [Delivery.from_row(r) for r in rows[:limit]]
 
+    def pending_lanes(self, limit: int, per_lane: int) -> list[Delivery]:
+        lanes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in self._rows("webhook_deliveries").values():
+            if row["status"] == PENDING:
+                lanes.setdefault((row["webhook_id"], row["item_id"]), []).append(row)
+        ranked = []
+        for lane in lanes.values():
+            lane.sort(key=lambda r: (r["seq"], r["event_at"]))
+            ranked += [(n, r) for n, r in enumerate(lane[:per_lane])]
+        ranked.sort(key=lambda p: (p[0], p[1]["event_at"], p[1]["item_id"], p[1]["seq"], p[1]["webhook_id"]))
+        return [Delivery.from_row(r) for _, r in ranked[:limit]]
+
     def save_delivery(self, delivery: Delivery) -> None:
+        self.save_deliveries([delivery])
+
+    def save_deliveries(self, deliveries: list[Delivery]) -> None:
+        if deliveries:
+            with self._lock.held():
+                self._tables["webhook_deliveries"].upsert([d.to_row() for d in deliveries])
+
+    def prune_deliveries(self, before: dt.datetime, keep: int) -> int:
         with self._lock.held():
-            self._tables["webhook_deliveries"].upsert([delivery.to_row()])
+            by_hook: dict[str, list[dict[str, Any]]] = {}
+            for row in self._rows("webhook_deliveries").values():
+                by_hook.setdefault(row["webhook_id"], []).append(row)
+            old = []
+            for rows in by_hook.values():
+                rows.sort(key=lambda r: (r["created_at"], r["event_at"], r["seq"]), reverse=True)
+                old += [r for r in rows[keep:] if r["status"] != PENDING and r["updated_at"] < before]
+            if old:
+                self._tables["webhook_deliveries"].delete(old)
+            return len(old)
 
     def deliveries_for(self, webhook_id: str, limit: int) -> list[Delivery]:
         rows = [r for r in self._rows("webhook_deliveries").values() if r["webhook_id"] == webhook_id]

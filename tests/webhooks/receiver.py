@@ -1,6 +1,7 @@
 """A real webhook receiver for the tests: http.server on 127.0.0.1 in a thread, checking every signature.
 
-`fail_first` answers 500 to the first N attempts of each delivery id; `delay` holds each answer (so a test can
+`fail_first` answers 500 to the first N attempts of each delivery id, `fail_items` to every delivery about those
+item ids; `delay` holds each answer (so a test can
 kill a sender mid-delivery). Everything received is kept in `received` (delivery id, event, body, signature ok).
 """
 
@@ -31,6 +32,7 @@ class Receiver:
                  headers: dict[str, str] | None = None) -> None:
         self.secret, self.fail_first, self.delay, self.status = secret, fail_first, delay, status
         self.extra_headers = headers or {}
+        self.fail_items: set[str] = set()
         self.received: list[Received] = []
         self.attempts: collections.Counter[str] = collections.Counter()
         self.lock = threading.Lock()
@@ -74,9 +76,12 @@ class Receiver:
                 time.sleep(receiver.delay)
                 with receiver.lock:
                     receiver.attempts[delivery] += 1
-                    status = 500 if receiver.attempts[delivery] <= receiver.fail_first else receiver.status
+                    body = json.loads(raw)
+                    failing = (receiver.attempts[delivery] <= receiver.fail_first
+                               or (body.get("item") or {}).get("id") in receiver.fail_items)
+                    status = 500 if failing else receiver.status
                     receiver.received.append(Received(delivery, self.headers.get("X-DeltaDesk-Event", ""),
-                                                      json.loads(raw), sig_ok, status))
+                                                      body, sig_ok, status))
                 try:
                     self.send_response(status)
                     for name, value in receiver.extra_headers.items():

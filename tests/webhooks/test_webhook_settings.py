@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from app.config import ConfigError
+from app.services.webhook_settings import WebhookSettings
 from tests.fixtures import close_app
 
 
@@ -31,7 +32,13 @@ def test_it_can_be_switched_off(make_app: Callable[..., Flask]) -> None:
     assert len(_dispatchers()) == before
 
 
-@pytest.mark.parametrize(("name", "value"), [("WEBHOOK_POLL_SECONDS", "soon"), ("WEBHOOK_LEASE_SECONDS", "0")])
+@pytest.mark.parametrize(("name", "value"), [("WEBHOOK_POLL_SECONDS", "soon"), ("WEBHOOK_LEASE_SECONDS", "0"),
+                                             ("WEBHOOK_KEEP_DAYS", "-1"), ("WEBHOOK_KEEP_DAYS", "nan")])
 def test_a_bad_setting_is_refused_by_name(make_app: Callable[..., Flask], name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         make_app(**{name: value})
+
+
+def test_finished_deliveries_are_kept_thirty_days_unless_set() -> None:
+    assert WebhookSettings.read({}).keep_days == 30
+    assert WebhookSettings.read({"WEBHOOK_KEEP_DAYS": "7.5"}).keep_days == 7.5
