@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
             report["http"] = run_http(folder, PLATFORMS, args.http_seconds)
             report["streams"] = run_streams(folder, PLATFORMS, args.http_seconds)
-    if not args.skip_reach:  # its own temp folders; waits for every webhook delivery (minutes, see reach.py)
+    if not args.skip_reach:  # its own temp folders; waits for every notification and webhook delivery
         from bench.reach import run as run_reach
 
         report["reach"] = run_reach()
