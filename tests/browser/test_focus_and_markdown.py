@@ -53,8 +53,15 @@ def item(focus_app: Flask) -> WorkItem:
 
 
 def _style(locator: Locator, names: list[str]) -> dict[str, str]:
-    return locator.evaluate("(el, names) => { const s = getComputedStyle(el);"
-                            " return Object.fromEntries(names.map(n => [n, s.getPropertyValue(n)])); }", names)
+    """The element's computed values; read again while they are blank (an element htmx is still swapping in
+    is briefly detached, and a detached element has no computed style)."""
+    for _ in range(50):
+        values = locator.evaluate("(el, names) => { const s = getComputedStyle(el);"
+                                  " return Object.fromEntries(names.map(n => [n, s.getPropertyValue(n)])); }", names)
+        if all(values.values()):
+            return values
+        locator.page.wait_for_timeout(100)
+    return values
 
 
 def _focused(page: Page) -> str:
@@ -143,11 +150,13 @@ def test_the_preview_looks_exactly_like_the_posted_comment(new_context, item):
     page.locator("#comment-form .preview-bar button").click()
     preview = page.locator("#comment-body-preview")
     expect(preview.locator("td").first).to_have_text("ledger")
+    expect(preview.locator("td").first).to_have_css("border-top-width", "1px")  # swapped in and styled (settled)
     before = {"td": _style(preview.locator("td").first, CELL), "code": _style(preview.locator("td code"), CODE),
               "pre": _style(preview.locator("pre"), PRE)}
     page.get_by_role("button", name="Comment", exact=True).click()
     posted = page.locator("#timeline .entry.comment").last
     expect(posted.locator("td").first).to_have_text("ledger")
+    expect(posted.locator("td").first).to_have_css("border-top-width", "1px")
     after = {"td": _style(posted.locator("td").first, CELL), "code": _style(posted.locator("td code"), CODE),
              "pre": _style(posted.locator("pre"), PRE)}
     assert before == after
